@@ -1,0 +1,1 @@
+"""Skytells Python SDK."""
