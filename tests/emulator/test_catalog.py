@@ -1,0 +1,220 @@
+"""The model catalog: complete Model objects, schema validation with defaults, look-ups, pricing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from skytells.emulator.catalog import MODEL_TYPES, Catalog, CatalogModel, InputError, image_size
+
+CATALOG = Catalog.load()
+SEED_SLUGS = [
+    "truefusion", "truefusion-pro", "truefusion-edge", "truefusion-x", "flux-pro", "FLUX-2.0", "FLUX.2-pro",
+    "mera", "beatfusion-2.0", "truefusion-video-pro", "kling-video", "beatfusion-1.0", "truefusion-video",
+    "lumo", "lipfusion", "veo-3.1", "veo-3.1-fast", "sora-2", "sora-2-pro", "flux-fast", "deepbrain-router",
+    "gpt-5", "gpt-5.3-codex",
+]  # fmt: skip
+MODEL_KEYS = {
+    "name", "description", "namespace", "type", "privacy", "img_url", "vendor", "billable", "pricing",
+    "capabilities", "metadata", "status",
+}  # fmt: skip
+
+
+def model(slug: str) -> CatalogModel:
+    found = CATALOG.get(slug)
+    assert found is not None, slug
+    return found
+
+
+def test_catalog_has_thirty_models_of_every_type_and_every_seed_slug() -> None:
+    assert len(CATALOG) >= 30
+    assert {m.type for m in CATALOG} == set(MODEL_TYPES)
+    assert [slug for slug in SEED_SLUGS if CATALOG.get(slug) is None] == []
+    slugs = [m.slug for m in CATALOG.all()]
+    assert len(set(slugs)) == len(slugs)
+    assert slugs == [m.slug for m in Catalog.load().all()]  # stable order
+
+
+@pytest.mark.parametrize("entry", CATALOG.all(), ids=lambda m: m.slug)
+def test_every_model_is_a_complete_public_object(entry: CatalogModel) -> None:
+    public = entry.public()
+    assert set(public) >= MODEL_KEYS, MODEL_KEYS - set(public)
+    assert "x-emulator" not in json.dumps(public) and "input_schema" not in public
+    assert public["namespace"] == entry.slug and public["status"] == "operational"
+    assert public["privacy"] in ("public", "private") and public["type"] in MODEL_TYPES
+    assert set(public["vendor"]) >= {"name", "description", "image_url", "verified", "slug", "metadata"}
+    assert set(public["pricing"]) == {"amount", "currency", "unit"} and public["pricing"]["amount"] > 0
+    assert set(public["metadata"]) >= {"edge_compatible", "openai_compatible", "cold_boot"}
+    assert public["capabilities"] and all(isinstance(c, str) for c in public["capabilities"])
+    with_schemas = entry.public(fields=("input_schema", "output_schema"))
+    Draft202012Validator.check_schema(with_schemas["input_schema"])
+    Draft202012Validator.check_schema(with_schemas["output_schema"])
+    schema = with_schemas["input_schema"]
+    assert (
+        schema["type"] == "object"
+        and schema["title"]
+        and set(schema["required"]) <= set(schema["properties"])
+    )
+    orders = [p["x-order"] for p in schema["properties"].values()]
+    assert orders == list(range(len(orders)))
+    for prop in schema["properties"].values():
+        assert {"type", "title", "description"} <= set(prop)
+        if "default" in prop:  # every default passes its own schema
+            Draft202012Validator(prop).validate(prop["default"])
+
+
+def test_public_objects_are_copies() -> None:
+    first = model("truefusion").public(fields=("input_schema",))
+    first["input_schema"]["required"].append("nonsense")
+    first["vendor"]["name"] = "changed"
+    again = model("truefusion").public(fields=("input_schema",))
+    assert again["input_schema"]["required"] == ["prompt"] and again["vendor"]["name"] == "Skytells"
+
+
+@pytest.mark.parametrize(
+    ("kind", "low", "high"),
+    [("image", 0.5, 12), ("video", 50, 130), ("music", 25, 65), ("text", 0.5, 4), ("code", 0.5, 4)],
+)
+def test_latency_profiles_are_realistic(kind: str, low: float, high: float) -> None:
+    for entry in CATALOG:
+        if entry.type == kind:
+            assert low <= entry.latency.total_s <= high, (entry.slug, entry.latency)
+    assert model("truefusion-edge").latency.total_s < 1.5 < model("truefusion-pro").latency.total_s
+    assert model("mera").latency.scaled(100).total_s == pytest.approx(model("mera").latency.total_s / 100)
+
+
+SEED_INPUTS: list[tuple[str, dict[str, Any]]] = [
+    ("truefusion-pro", {"prompt": "A serene mountain lake"}),
+    ("truefusion-pro", {"prompt": "A city", "aspect_ratio": "16:9", "num_outputs": 1,
+                        "num_inference_steps": 28, "guidance": 3, "output_format": "webp"}),
+    ("truefusion-pro", {"prompt": "A fox", "width": 1024, "height": 1024, "num_inference_steps": 30}),
+    ("truefusion-edge", {"prompt": "A cat"}),
+    ("mera", {"prompt": "City timelapse at night", "seconds": "8", "size": "1280x720"}),
+    ("mera", {"prompt": "Ocean", "seconds": "12", "size": "1280x720"}),
+    ("beatfusion-2.0", {"lyrics": "[Verse]\nBuilding the future...", "prompt": "Hip-hop, energetic"}),
+    ("flux-pro", {"prompt": "A cat wearing sunglasses"}),
+    ("flux-pro", {"prompt": "A landscape", "aspect_ratio": "16:9", "num_outputs": 1}),
+    ("truefusion-video-pro", {"prompt": "Waves", "aspect_ratio": "16:9", "duration": "10"}),
+    ("truefusion", {"prompt": "x", "aspect_ratio": "21:9", "number_of_images": 2, "prompt_optimizer": True}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("slug", "inputs"), SEED_INPUTS)
+def test_seed_inputs_validate_and_keep_their_values(slug: str, inputs: dict[str, Any]) -> None:
+    validated = CATALOG.validate(model(slug), inputs)
+    assert {k: validated[k] for k in inputs} == inputs
+
+
+def test_defaults_are_applied_without_touching_the_callers_dict() -> None:
+    inputs = {"prompt": "A lake"}
+    validated = CATALOG.validate(model("truefusion-pro"), inputs)
+    assert inputs == {"prompt": "A lake"}
+    assert validated["aspect_ratio"] == "1:1" and validated["num_outputs"] == 1
+    assert validated["output_format"] == "webp"
+    music = CATALOG.validate(model("beatfusion-2.0"), {"lyrics": "la"})
+    assert (music["sample_rate"], music["bitrate"], music["audio_format"]) == (44100, 256000, "mp3")
+
+
+def test_unknown_keys_are_kept_and_null_optional_keys_count_as_missing() -> None:
+    validated = CATALOG.validate(
+        model("flux-pro"), {"prompt": "x", "my_extra": [1], "seed": None, "num_outputs": None}
+    )
+    assert validated["my_extra"] == [1] and "seed" not in validated and validated["num_outputs"] == 1
+
+
+@pytest.mark.parametrize(
+    ("slug", "inputs", "field", "words"),
+    [
+        ("truefusion-pro", {}, "prompt", "is required"),
+        ("truefusion-pro", {"prompt": None}, "prompt", "must be a string"),
+        (
+            "truefusion-pro",
+            {"prompt": "x", "num_outputs": "2"},
+            "num_outputs",
+            "must be an integer (got string)",
+        ),
+        (
+            "truefusion-pro",
+            {"prompt": "x", "num_outputs": True},
+            "num_outputs",
+            "must be an integer (got boolean)",
+        ),
+        ("truefusion-pro", {"prompt": "x", "num_outputs": 9}, "num_outputs", "at most 4"),
+        ("truefusion-pro", {"prompt": "x", "width": 10}, "width", "at least 256"),
+        ("truefusion-pro", {"prompt": "x", "output_format": "gif"}, "output_format", '"webp", "png"'),
+        ("truefusion-pro", {"prompt": "x", "guidance": "high"}, "guidance", "must be a number"),
+        ("mera", {"prompt": "x", "seconds": 8}, "seconds", "must be a string (got integer)"),
+        ("mera", {"prompt": "x", "size": "640x480"}, "size", '"1280x720"'),
+        ("beatfusion-2.0", {"prompt": "style only"}, "lyrics", "is required"),
+        ("beatfusion-2.0", {"lyrics": ""}, "lyrics", "at least 1 character"),
+        ("beatfusion-2.0", {"lyrics": "x" * 3501}, "lyrics", "at most 3500 characters"),
+        ("beatfusion-2.0", {"lyrics": "x", "sample_rate": 48000}, "sample_rate", "must be one of"),
+        ("gemini-2.5-pro", {"prompt": "x", "images": ["a"] * 17}, "images", "at most 16 items"),
+    ],
+)
+def test_bad_input_raises_an_input_error_naming_the_field(
+    slug: str, inputs: dict[str, Any], field: str, words: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        CATALOG.validate(model(slug), inputs)
+    assert caught.value.field == field
+    assert f"'{field}'" in str(caught.value) and words in str(caught.value)
+
+
+@pytest.mark.parametrize("inputs", [[1, 2], "prompt", 3])
+def test_input_that_is_not_an_object_is_rejected(inputs: Any) -> None:
+    with pytest.raises(InputError, match="'input' must be a JSON object") as caught:
+        CATALOG.validate(model("flux-pro"), inputs)
+    assert caught.value.field == "input"
+
+
+def test_get_matches_exactly_then_case_insensitively_then_without_an_owner() -> None:
+    assert model("FLUX.2-pro").slug == "FLUX.2-pro"
+    assert model("flux.2-PRO").slug == "FLUX.2-pro"
+    assert model("skytells/truefusion-pro").slug == "truefusion-pro"
+    assert CATALOG.get("no-such-model-xyz") is None and "no-such-model-xyz" not in CATALOG
+    assert "mera" in CATALOG
+
+
+@pytest.mark.parametrize(
+    ("slug", "inputs", "n", "credits"),
+    [
+        ("truefusion", {"prompt": "x"}, 1, 0.03),
+        ("truefusion-pro", {"prompt": "x", "num_outputs": 3}, 3, 0.15),
+        ("beatfusion-2.0", {"lyrics": "x"}, 1, 0.75),
+        ("mera", {"prompt": "x", "seconds": "8"}, 1, 2.0),
+        ("mera", {"prompt": "x"}, 1, 1.0),
+        ("truefusion-video-pro", {"prompt": "x", "duration": "10"}, 1, 3.0),
+        ("kling-video", {"prompt": "x", "duration": "10"}, 1, 0.7),
+        ("FLUX.2-pro", {"prompt": "x", "width": 1000, "height": 1000}, 2, 0.03 * 2 * 1008 * 1008 / 1e6),
+        ("gpt-5", {"prompt": "x" * 400, "max_tokens": 10}, 1, 0.00000125 * 110),
+    ],
+)
+def test_credits_follow_the_pricing_unit(slug: str, inputs: dict[str, Any], n: int, credits: float) -> None:
+    entry = model(slug)
+    assert entry.credits(CATALOG.validate(entry, inputs), n) == pytest.approx(credits, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "size"),
+    [
+        ({}, (1024, 1024)),
+        ({"aspect_ratio": "16:9"}, (1024, 576)),
+        ({"aspect_ratio": "9:16"}, (576, 1024)),
+        ({"width": 1024, "height": 1024, "aspect_ratio": "16:9"}, (1024, 1024)),
+        ({"width": 512}, (512, 512)),
+        ({"width": 800, "aspect_ratio": "4:3"}, (800, 608)),
+    ],
+)
+def test_image_size_from_width_height_or_aspect_ratio(inputs: dict[str, Any], size: tuple[int, int]) -> None:
+    assert image_size(model("truefusion-pro"), inputs) == size
+
+
+def test_output_shapes_and_formats() -> None:
+    assert model("flux-pro").output_is_list and not model("mera").output_is_list
+    assert model("gpt-5").produces_text and not model("mera").produces_text
+    assert model("mera").is_video and model("flux-fast").default_output_format == "jpg"
+    assert model("truefusion").default_output_format == "webp"
