@@ -1,0 +1,35 @@
+"""Fixtures of the conformance suite: one emulator for the suite and the cached published SDKs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import published_env
+from conformance_support import SPEED
+
+
+@pytest.fixture(scope="session")
+def conformance_emulator() -> Iterator[Any]:
+    """An emulator of our own (fast clock), so resets by other suites never touch it."""
+    from skytells.emulator import EmulatorConfig, EmulatorServer
+
+    with EmulatorServer(EmulatorConfig(host="127.0.0.1", port=0, speed=SPEED)) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def published_python() -> Path:
+    """Interpreter of the cached venv holding the published skytells 1.0.0 (built once, under .cache/)."""
+    return published_env.published_python()
+
+
+@pytest.fixture(scope="session")
+def ts_sdk() -> Path:
+    """Folder with the npm package `skytells` installed; skips where node/npm are missing."""
+    if published_env.node_tools() is None:
+        pytest.skip("node and npm are not installed: the TypeScript SDK cannot run here")
+    return published_env.ts_sdk_dir()

@@ -1,0 +1,236 @@
+"""A user's session with the Skytells Python SDK, checked step by step; prints a JSON report.
+
+Written against the published ``skytells`` 1.0.0 API (and so also a check that our package is a drop-in
+for it). It runs in whatever interpreter starts it, against the server in SKYTELLS_BASE_URL with the key
+in SKYTELLS_API_KEY, using only the standard library and ``skytells``::
+
+    SKYTELLS_BASE_URL=http://127.0.0.1:8790/v1 SKYTELLS_API_KEY=sk-test-1 python published_scenario.py [CHECK ...]
+
+The last line printed is ``{"<check>": {"ok": bool, "detail": ...}, ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import skytells
+from skytells import AsyncSkytellsClient, SkytellsClient, SkytellsError
+
+BASE = os.environ["SKYTELLS_BASE_URL"]
+KEY = os.environ["SKYTELLS_API_KEY"]
+IMAGE_MODEL = "flux-pro"
+VIDEO_MODEL = "mera"
+FAST_WAIT = {"interval": 100, "max_wait": 60_000}
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+CHECKS: dict[str, Callable[[SkytellsClient], Any]] = {}
+
+
+def check(fn: Callable[[SkytellsClient], Any]) -> Callable[[SkytellsClient], Any]:
+    CHECKS[fn.__name__] = fn
+    return fn
+
+
+def expect(condition: bool, what: Any) -> None:
+    if not condition:
+        raise AssertionError(what)
+
+
+def error_of(call: Callable[[], Any]) -> SkytellsError:
+    try:
+        call()
+    except SkytellsError as e:
+        return e
+    raise AssertionError("no SkytellsError raised")
+
+
+@check
+def run(client: SkytellsClient) -> Any:
+    prediction = client.run(IMAGE_MODEL, input={"prompt": "A lighthouse"})
+    expect(prediction.status == "succeeded", prediction.status)
+    expect(prediction.output and prediction.outputs(), prediction.output)
+    expect(prediction.raw()["id"] == prediction.id, "raw() id")
+    return {"id": prediction.id, "output": prediction.outputs()}
+
+
+@check
+def run_video_model(client: SkytellsClient) -> Any:
+    """A video model ignores `await: true`; 1.0.0's run() does not poll, so it returns what it got."""
+    prediction = client.run(VIDEO_MODEL, input={"prompt": "waves", "seconds": "8", "size": "1280x720"})
+    return {"status": prediction.status, "output": prediction.output}
+
+
+@check
+def predict(client: SkytellsClient) -> Any:
+    response = client.predict({"model": IMAGE_MODEL, "input": {"prompt": "A landscape"}})
+    expect(isinstance(response, dict) and response["id"], response)
+    expect(response["status"] in ("pending", "starting", "started", "processing", "succeeded"), response)
+    awaited = client.predict({"model": IMAGE_MODEL, "input": {"prompt": "A landscape"}, "await": True})
+    expect(awaited["status"] == "succeeded", awaited["status"])
+    return {"first": response["status"], "awaited": awaited["status"]}
+
+
+@check
+def create_and_wait(client: SkytellsClient) -> Any:
+    created = client.predictions.create({"model": IMAGE_MODEL, "input": {"prompt": "A forest"}})
+    expect(created["status"] not in TERMINAL, created["status"])
+    seen: list[str] = []
+    done = client.wait(created, options=FAST_WAIT, on_progress=lambda p: seen.append(p["status"]))
+    expect(done["status"] == "succeeded" and done["output"], done)
+    again = client.predictions.get(created["id"])
+    expect(again["id"] == created["id"] and again["status"] == "succeeded", again)
+    return {"progress": seen}
+
+
+@check
+def list_with_filters(client: SkytellsClient) -> Any:
+    mine = client.predict({"model": IMAGE_MODEL, "input": {"prompt": "listed"}, "await": True})
+    other = client.predict({"model": "truefusion", "input": {"prompt": "other"}, "await": True})
+    today = mine["created_at"][:10]
+    page = client.predictions.list(page=1, since=today, until=today, model=IMAGE_MODEL)
+    ids = [p["id"] for p in page.data]
+    expect(mine["id"] in ids and other["id"] not in ids, ids)
+    expect(all((p["model"] or {}).get("name") == IMAGE_MODEL for p in page.data), "model filter")
+    expect(page.pagination.current_page == 1 and page.pagination.total >= 1, repr(page.pagination))
+    empty = client.predictions.list(options={"since": "2001-01-01", "until": "2001-01-02"})
+    expect(empty.data == [] and empty.pagination.total == 0, repr(empty))
+    bad = error_of(lambda: client.predictions.list(since="yesterday"))
+    expect(bad.error_id == "INVALID_DATE_FORMAT" and bad.http_status == 400, repr(bad))
+    return {"total": page.pagination.total}
+
+
+@check
+def queue_and_dispatch(client: SkytellsClient) -> Any:
+    for prompt in ("Cat", "Dog", "Bird"):
+        expect(client.queue({"model": IMAGE_MODEL, "input": {"prompt": prompt}}) is None, "queue()")
+    sent = client.dispatch()
+    expect([p["input"]["prompt"] for p in sent] == ["Cat", "Dog", "Bird"], sent)
+    expect(client.dispatch() == [], "queue not cleared")
+    done = [client.wait(p, options=FAST_WAIT)["status"] for p in sent]
+    expect(done == ["succeeded"] * 3, done)
+    return {"ids": [p["id"] for p in sent]}
+
+
+@check
+def stream_prediction(client: SkytellsClient) -> Any:
+    created = client.predictions.create({"model": IMAGE_MODEL, "input": {"prompt": "s"}, "stream": True})
+    info = client.stream_prediction(created["id"])
+    expect(info["id"] == created["id"] and info["urls"]["stream"].startswith("http"), info)
+    return {"stream": info["urls"]["stream"]}
+
+
+@check
+def cancel_prediction(client: SkytellsClient) -> Any:
+    created = client.predictions.create(
+        {"model": VIDEO_MODEL, "input": {"prompt": "c", "seconds": "8", "size": "1280x720"}}
+    )
+    cancelled = client.cancel_prediction(created["id"])
+    expect(cancelled["status"] == "cancelled", cancelled["status"])
+    expect(client.predictions.get(created["id"])["status"] == "cancelled", "status after cancel")
+    return {"status": cancelled["status"]}
+
+
+@check
+def delete_prediction(client: SkytellsClient) -> Any:
+    done = client.run(IMAGE_MODEL, input={"prompt": "d"})
+    deleted = client.delete_prediction(done.id)
+    expect(deleted["id"] == done.id, deleted)
+    gone = error_of(lambda: client.predictions.get(done.id))
+    expect(gone.http_status == 404, repr(gone))
+    other = client.run(IMAGE_MODEL, input={"prompt": "e"})
+    other.delete()
+    expect(error_of(lambda: client.predictions.get(other.id)).http_status == 404, "Prediction.delete()")
+    return {"after_delete": gone.error_id}
+
+
+@check
+def models_list(client: SkytellsClient) -> Any:
+    models = client.models.list()
+    expect(isinstance(models, list) and len(models) >= 30, len(models))
+    slugs = {m["namespace"] for m in models}
+    expect({"flux-pro", "truefusion-pro", "mera", "beatfusion-2.0"} <= slugs, sorted(slugs))
+    expect(all("input_schema" not in m for m in models), "schemas without fields=")
+    with_schema = client.models.list(fields=["input_schema"])
+    expect(all(isinstance(m.get("input_schema"), dict) for m in with_schema), "fields=input_schema")
+    return {"count": len(models)}
+
+
+@check
+def models_get_with_fields(client: SkytellsClient) -> Any:
+    plain = client.models.get("truefusion-pro")
+    expect(plain["namespace"] == "truefusion-pro" and "input_schema" not in plain, sorted(plain))
+    full = client.models.get("truefusion-pro", fields=["input_schema", "output_schema"])
+    expect("prompt" in full["input_schema"]["required"] and "output_schema" in full, sorted(full))
+    opt = client.models.get("truefusion-pro", options={"fields": ["input_schema"]})
+    expect("input_schema" in opt and "output_schema" not in opt, sorted(opt))
+    return {"type": full["type"]}
+
+
+@check
+def async_run(client: SkytellsClient) -> Any:
+    async def main() -> Any:
+        aclient = AsyncSkytellsClient(KEY, base_url=BASE)
+        results = await asyncio.gather(
+            *(aclient.run(IMAGE_MODEL, input={"prompt": f"async {i}"}) for i in range(4))
+        )
+        expect([r.status for r in results] == ["succeeded"] * 4, [r.status for r in results])
+        await results[0].delete()
+        return {"ids": [r.id for r in results]}
+
+    return asyncio.run(main())
+
+
+@check
+def error_bad_key(client: SkytellsClient) -> Any:
+    bad = SkytellsClient("not-a-valid-key", base_url=BASE)
+    e = error_of(lambda: bad.run(IMAGE_MODEL, input={"prompt": "x"}))
+    expect(e.error_id == "UNAUTHORIZED" and e.http_status == 401, repr(e))
+    expect("not-a-valid-key" not in str(e) + repr(e) + str(e.details), "key echoed in the error")
+    none = error_of(lambda: SkytellsClient(None, base_url=BASE).models.get("flux-pro"))
+    expect(none.error_id == "UNAUTHORIZED" and none.http_status == 401, repr(none))
+    return {"message": str(e)}
+
+
+@check
+def error_unknown_model(client: SkytellsClient) -> Any:
+    e = error_of(lambda: client.run("no-such-model-xyz", input={"prompt": "x"}))
+    expect(e.error_id == "MODEL_NOT_FOUND" and e.http_status == 404, repr(e))
+    g = error_of(lambda: client.models.get("no-such-model-xyz"))
+    expect(g.error_id == "MODEL_NOT_FOUND" and g.http_status == 404, repr(g))
+    return {"message": str(e)}
+
+
+@check
+def error_invalid_input(client: SkytellsClient) -> Any:
+    e = error_of(lambda: client.run("truefusion-pro", input={"width": 1024}))
+    expect(e.error_id == "INVALID_INPUT" and e.http_status == 400, repr(e))
+    expect("prompt" in f"{e} {e.details}", f"field not named: {e} / {e.details}")
+    return {"message": str(e), "details": e.details}
+
+
+def main(names: list[str]) -> int:
+    client = SkytellsClient(KEY, base_url=BASE)
+    report: dict[str, Any] = {"_package": {"version": skytells.__version__, "file": skytells.__file__}}
+    for name, fn in CHECKS.items():
+        if names and name not in names:
+            continue
+        try:
+            report[name] = {"ok": True, "detail": fn(client)}
+        except Exception as exc:
+            report[name] = {
+                "ok": False,
+                "detail": f"{type(exc).__name__}: {exc}",
+                "trace": traceback.format_exc(),
+            }
+    print(json.dumps(report, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
