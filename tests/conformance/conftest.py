@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import published_env
+import pytest
 from conformance_support import SPEED
 
 

@@ -4,7 +4,8 @@ Written against the published ``skytells`` 1.0.0 API (and so also a check that o
 for it). It runs in whatever interpreter starts it, against the server in SKYTELLS_BASE_URL with the key
 in SKYTELLS_API_KEY, using only the standard library and ``skytells``::
 
-    SKYTELLS_BASE_URL=http://127.0.0.1:8790/v1 SKYTELLS_API_KEY=sk-test-1 python published_scenario.py [CHECK ...]
+    SKYTELLS_BASE_URL=http://127.0.0.1:8790/v1 SKYTELLS_API_KEY=sk-test-1 \
+        python published_scenario.py [CHECK ...]
 
 The last line printed is ``{"<check>": {"ok": bool, "detail": ...}, ...}``.
 """

@@ -20,7 +20,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from webhook_receiver import Delivery, WebhookReceiver
 
 REPO = Path(__file__).resolve().parents[2]
