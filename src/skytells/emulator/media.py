@@ -1,0 +1,380 @@
+"""Real output files for emulated predictions: images, audio, video and text.
+
+Every output is deterministic for its model and inputs (prompt, seed, size, format) and marked as
+emulator output. Rendering is kept cheap (small clips, fast encoder settings) and repeated renders
+come from a small cache, because the engine renders thousands of predictions.
+
+>>> from skytells.emulator.catalog import Catalog
+>>> catalog = Catalog.load()
+>>> model = catalog.get("truefusion-pro")
+>>> rendered = render(model, catalog.validate(model, {"prompt": "A lake", "num_outputs": 2}))
+>>> [(f.name, f.content_type) for f in rendered.files]
+[('output-0.webp', 'image/webp'), ('output-1.webp', 'image/webp')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import textwrap
+import wave
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .catalog import CatalogModel, image_size, requested_seconds
+
+__all__ = ["LABEL", "Rendered", "RenderedFile", "render"]
+
+#: The mark every image and video frame carries.
+LABEL = "SKYTELLS EMULATOR"
+
+IMAGE_TYPES = {"webp": "image/webp", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+AUDIO_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "pcm": "audio/pcm"}
+MAX_IMAGE_SIDE = 4096
+MAX_IMAGES = 8
+AUDIO_CAP_S = 4.0
+VIDEO_FPS = 8
+VIDEO_FRAMES = 12
+VIDEO_LONG_SIDE = 1280
+MAX_VIDEO_SIDE = 1920
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One output file: its name (``output-0.webp``), MIME type and bytes."""
+
+    name: str
+    content_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a prediction produced: files (images, audio, video) and/or text."""
+
+    files: list[RenderedFile]
+    text: str | None = None
+
+
+def render(model: CatalogModel, inputs: Mapping[str, Any]) -> Rendered:
+    """The outputs of `model` for validated `inputs`. Thread-safe; CPU-bound (run it in a pool)."""
+    if model.produces_text:
+        return Rendered(files=[], text=render_text(model, inputs))
+    if model.type == "image":
+        return Rendered(files=render_images(model, inputs))
+    if model.type == "video":
+        return Rendered(files=[render_video(model, inputs)])
+    return Rendered(files=[render_audio(model, inputs)])
+
+
+# ---- shared -------------------------------------------------------------------------------------
+
+
+def _digest(*parts: Any) -> bytes:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).digest()
+
+
+def _seed_of(inputs: Mapping[str, Any]) -> int | None:
+    seed = inputs.get("seed")
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+def _prompt_of(inputs: Mapping[str, Any]) -> str:
+    for key in ("prompt", "lyrics", "text"):
+        value = inputs.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _int(value: Any, default: int, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    return min(high, max(low, int(value)))
+
+
+@lru_cache(maxsize=16)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _palette(digest: bytes) -> tuple[np.ndarray, np.ndarray]:
+    first = np.frombuffer(digest[0:3], dtype=np.uint8).astype(np.float32)
+    second = np.frombuffer(digest[3:6], dtype=np.uint8).astype(np.float32)
+    return first * 0.7 + 30, second * 0.7 + 60
+
+
+def _canvas(digest: bytes, width: int, height: int) -> Image.Image:
+    """A seeded diagonal gradient with a few soft shapes."""
+    start, end = _palette(digest)
+    ys = np.linspace(0.0, 1.0, 64, dtype=np.float32)[:, None]
+    xs = np.linspace(0.0, 1.0, 64, dtype=np.float32)[None, :]
+    angle = digest[6] / 255.0
+    mix = (xs * angle + ys * (1 - angle))[..., None]
+    small = Image.fromarray((start * (1 - mix) + end * mix).astype(np.uint8), "RGB")
+    image = small.resize((width, height), Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(image)
+    for i in range(4):
+        d = digest[8 + i * 5 : 13 + i * 5]
+        cx, cy = d[0] / 255 * width, d[1] / 255 * height
+        radius = (0.08 + d[2] / 255 * 0.22) * min(width, height)
+        color = (d[3], d[4], (d[3] + d[4]) % 256)
+        box = (cx - radius, cy - radius, cx + radius, cy + radius)
+        if i % 2:
+            draw.rectangle(box, fill=color)
+        else:
+            draw.ellipse(box, fill=color)
+    return image
+
+
+def _label(image: Image.Image, prompt: str, footer: str) -> None:
+    """Draws the emulator label, the prompt and a footer onto `image`."""
+    width, height = image.size
+    draw = ImageDraw.Draw(image)
+    big = max(10, min(width // 14, height // 8))
+    band = int(big * 1.6)
+    draw.rectangle((0, 0, width, band), fill=(0, 0, 0))
+    draw.text((width / 2, band / 2), LABEL, font=_font(big), fill=(255, 255, 255), anchor="mm")
+    small = max(8, big // 2)
+    chars = max(8, int(width / (small * 0.55)))
+    lines = textwrap.wrap(prompt, width=chars)[:3] or [""]
+    text_top = height - int(small * 1.3) * (len(lines) + 1) - small // 2
+    draw.rectangle((0, text_top - small // 2, width, height), fill=(0, 0, 0))
+    for i, line in enumerate([*lines, footer]):
+        draw.text(
+            (small // 2, text_top + i * int(small * 1.3)), line, font=_font(small), fill=(235, 235, 235)
+        )
+
+
+# ---- images -------------------------------------------------------------------------------------
+
+
+def image_format(model: CatalogModel, inputs: Mapping[str, Any]) -> str:
+    """The requested ``output_format`` when it is one we write, else the model's default."""
+    requested = str(inputs.get("output_format") or "").lower()
+    return requested if requested in IMAGE_TYPES else model.default_output_format
+
+
+def image_count(inputs: Mapping[str, Any]) -> int:
+    """How many images the inputs ask for (``num_outputs`` or ``number_of_images``)."""
+    value = inputs.get("num_outputs", inputs.get("number_of_images"))
+    return _int(value, 1, 1, MAX_IMAGES)
+
+
+def render_images(model: CatalogModel, inputs: Mapping[str, Any]) -> list[RenderedFile]:
+    """``num_outputs`` images of the requested size and format."""
+    width, height = (min(MAX_IMAGE_SIDE, side) for side in image_size(model, inputs))
+    fmt = image_format(model, inputs)
+    quality = _int(inputs.get("output_quality"), 80, 1, 100)
+    prompt, seed = _prompt_of(inputs), _seed_of(inputs)
+    ext = "jpg" if fmt == "jpeg" else fmt
+    return [
+        RenderedFile(
+            f"output-{i}.{ext}",
+            IMAGE_TYPES[fmt],
+            _image_bytes(model.slug, model.name, prompt, seed, width, height, fmt, quality, i),
+        )
+        for i in range(image_count(inputs))
+    ]
+
+
+@lru_cache(maxsize=64)
+def _image_bytes(
+    slug: str,
+    name: str,
+    prompt: str,
+    seed: int | None,
+    width: int,
+    height: int,
+    fmt: str,
+    quality: int,
+    index: int,
+) -> bytes:
+    image = _canvas(_digest(slug, prompt, seed, index), width, height)
+    _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | #{index} | {width}x{height}")
+    out = io.BytesIO()
+    if fmt == "webp":
+        image.save(out, "WEBP", quality=quality, method=0)
+    elif fmt == "png":
+        image.save(out, "PNG", compress_level=1)
+    else:
+        image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+# ---- audio --------------------------------------------------------------------------------------
+
+_SCALE = (0, 2, 4, 7, 9, 12, 14, 16)  # a major pentatonic, in semitones
+
+
+def audio_format(model: CatalogModel, inputs: Mapping[str, Any]) -> str:
+    requested = str(inputs.get("audio_format") or inputs.get("output_format") or "").lower()
+    return requested if requested in AUDIO_TYPES else "mp3"
+
+
+def render_audio(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile:
+    """A few seconds of deterministic tones in the requested format (mp3, wav or raw pcm)."""
+    fmt = audio_format(model, inputs)
+    rate = _int(inputs.get("sample_rate"), 44100, 8000, 48000)
+    bitrate = _int(inputs.get("bitrate"), 128000, 32000, 320000)
+    cap = float(model.options.get("audio_seconds", AUDIO_CAP_S))
+    seconds = max(1.0, min(cap, requested_seconds(model, inputs)))
+    data = _audio_bytes(model.slug, _prompt_of(inputs), _seed_of(inputs), fmt, rate, bitrate, seconds)
+    return RenderedFile(f"output.{fmt}", AUDIO_TYPES[fmt], data)
+
+
+def _tones(digest: bytes, rate: int, seconds: float) -> np.ndarray:
+    """Mono int16 samples: a seeded melody of short notes with a soft envelope."""
+    total = int(rate * seconds)
+    note_len = rate // 4
+    t = np.arange(note_len, dtype=np.float32) / rate
+    envelope = np.minimum(1.0, np.minimum(t * 40, (note_len / rate - t) * 20)).astype(np.float32)
+    base = 220.0 * 2 ** ((digest[0] % 12) / 12)
+    notes = []
+    for i in range(total // note_len + 1):
+        semitone = _SCALE[digest[(i + 1) % len(digest)] % len(_SCALE)]
+        freq = base * 2 ** (semitone / 12)
+        notes.append(np.sin(2 * np.pi * freq * t) * envelope)
+    samples = np.concatenate(notes)[:total] * 0.4 * 32767
+    return samples.astype(np.int16)
+
+
+@lru_cache(maxsize=32)
+def _audio_bytes(
+    slug: str, prompt: str, seed: int | None, fmt: str, rate: int, bitrate: int, seconds: float
+) -> bytes:
+    samples = _tones(_digest(slug, prompt, seed), rate, seconds)
+    if fmt == "pcm":
+        return samples.astype("<i2").tobytes()
+    if fmt == "wav":
+        out = io.BytesIO()
+        with wave.open(out, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(rate)
+            wav.writeframes(samples.astype("<i2").tobytes())
+        return out.getvalue()
+    return _mp3(samples, rate, bitrate)
+
+
+def _mp3(samples: np.ndarray, rate: int, bitrate: int) -> bytes:
+    import av
+
+    if rate not in (32000, 44100, 48000):  # MPEG-2 rates cap the bit rate at 160 kbit/s
+        bitrate = min(bitrate, 160000)
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp3") as container:
+        stream = container.add_stream("libmp3lame", rate=rate)
+        stream.bit_rate = bitrate
+        stream.layout = "mono"
+        frame_size = 1152
+        for start in range(0, len(samples), frame_size):
+            chunk = samples[start : start + frame_size].reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="mono")
+            frame.sample_rate = rate
+            frame.pts = start
+            frame.time_base = Fraction(1, rate)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return out.getvalue()
+
+
+# ---- video --------------------------------------------------------------------------------------
+
+
+def video_size(inputs: Mapping[str, Any]) -> tuple[int, int]:
+    """``size`` ("1280x720"), else ``aspect_ratio`` with ``resolution`` (720p/1080p); even numbers."""
+    size = str(inputs.get("size") or "")
+    if "x" in size:
+        try:
+            width, height = (int(part) for part in size.lower().split("x", 1))
+            if width > 0 and height > 0:
+                return _even(width), _even(height)
+        except ValueError:
+            pass
+    long_side = {"480p": 854, "720p": 1280, "1080p": 1920}.get(str(inputs.get("resolution")), VIDEO_LONG_SIDE)
+    ratio = str(inputs.get("aspect_ratio") or "16:9")
+    try:
+        w, h = (float(part) for part in ratio.split(":", 1))
+    except ValueError:
+        w, h = 16.0, 9.0
+    if w <= 0 or h <= 0:
+        w, h = 16.0, 9.0
+    if w >= h:
+        return _even(long_side), _even(long_side * h / w)
+    return _even(long_side * w / h), _even(long_side)
+
+
+def _even(value: float) -> int:
+    return max(16, min(MAX_VIDEO_SIDE, int(value) // 2 * 2))
+
+
+def render_video(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile:
+    """A short H.264 MP4 (yuv420p) of the requested size, labelled as emulator output."""
+    width, height = video_size(inputs)
+    data = _video_bytes(model.slug, model.name, _prompt_of(inputs), _seed_of(inputs), width, height)
+    return RenderedFile("output.mp4", "video/mp4", data)
+
+
+@lru_cache(maxsize=16)
+def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, width: int, height: int) -> bytes:
+    import av
+
+    image = _canvas(_digest(slug, prompt, seed), width, height)
+    _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | {width}x{height}")
+    base = np.asarray(image)
+    bar = max(8, width // 24)
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=VIDEO_FPS, options={"preset": "ultrafast", "crf": "30"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.thread_count = 1
+        for i in range(VIDEO_FRAMES):
+            frame_pixels = base.copy()
+            left = int((width - bar) * i / max(1, VIDEO_FRAMES - 1))
+            frame_pixels[height // 3 : 2 * height // 3, left : left + bar] = (255, 255, 255)
+            frame = av.VideoFrame.from_ndarray(frame_pixels, format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return out.getvalue()
+
+
+# ---- text ---------------------------------------------------------------------------------------
+
+_SENTENCES = (
+    "The emulator answers with stable, made-up text so that tests can rely on it.",
+    "Each reply depends only on the model, the prompt and the seed.",
+    "Swap the base URL for the real API to get real answers.",
+    "Nothing here was produced by a language model.",
+    "Latency, billing and the prediction lifecycle follow the model's profile.",
+    "Outputs like this one are for development and testing.",
+)
+
+
+def render_text(model: CatalogModel, inputs: Mapping[str, Any]) -> str:
+    """A deterministic reply; code models answer with a short code block."""
+    prompt = _prompt_of(inputs)
+    digest = _digest(model.slug, prompt, _seed_of(inputs))
+    shown = prompt if len(prompt) <= 200 else prompt[:197] + "..."
+    picks = [_SENTENCES[b % len(_SENTENCES)] for b in digest[:3]]
+    max_tokens = _int(inputs.get("max_tokens"), 64, 1, 1_000_000)
+    if model.type == "code":
+        language = str(inputs.get("language") or "python")
+        body = f'def emulated_answer():\n    """{picks[0]}"""\n    return {shown!r}\n'
+        reply = f"[{LABEL}] {model.name} reply to: {shown}\n\n```{language}\n{body}```\n"
+    else:
+        seen = " I was given an image to look at." if inputs.get("image") or inputs.get("images") else ""
+        reply = f"[{LABEL}] {model.name} reply to: {shown}.{seen} " + " ".join(picks)
+    words = reply.split(" ")
+    return reply if len(words) <= max_tokens else " ".join(words[:max_tokens])
