@@ -1,0 +1,173 @@
+"""One sync client shared by threads; the async client under cancellation, timeouts and load."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from skytells import AsyncSkytellsClient, SkytellsClient
+
+IMAGE = "flux-pro"
+
+
+def test_one_sync_client_shared_by_threads(emulator, base_url, api_key):
+    errors: list[BaseException] = []
+    with SkytellsClient(api_key, base_url=base_url) as client:
+
+        def work(n: int) -> list[str]:
+            ids = []
+            for i in range(4):
+                prediction = client.run(IMAGE, input={"prompt": f"thread {n} run {i}"})
+                assert prediction.status == "succeeded"
+                assert prediction["input"]["prompt"] == f"thread {n} run {i}"
+                ids.append(prediction.id)
+                client.queue({"model": IMAGE, "input": {"prompt": f"queued {n}-{i}"}})
+            return ids
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            futures = [pool.submit(work, n) for n in range(8)]
+            ids = []
+            for future in futures:
+                try:
+                    ids.extend(future.result())
+                except BaseException as e:  # collected so every thread's failure is reported
+                    errors.append(e)
+        dispatched = client.dispatch()
+
+    assert errors == []
+    assert len(ids) == len(set(ids)) == 32
+    assert len(dispatched) == 32, "no queued item was lost between threads"
+    assert sorted(p["input"]["prompt"] for p in dispatched) == sorted(
+        f"queued {n}-{i}" for n in range(8) for i in range(4)
+    )
+
+
+def _async_client(base_url, api_key, http=None, **kwargs):
+    return AsyncSkytellsClient(api_key, base_url=base_url, http_client=http, **kwargs)
+
+
+def _pool_of_one(started: asyncio.Event | None = None) -> httpx.AsyncClient:
+    async def on_request(request: httpx.Request) -> None:
+        if started is not None:
+            started.set()
+
+    return httpx.AsyncClient(limits=httpx.Limits(max_connections=1), event_hooks={"request": [on_request]})
+
+
+async def test_cancelling_the_awaiting_task_leaves_no_connection_checked_out(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    started = asyncio.Event()
+    async with _pool_of_one(started) as http:
+        client = _async_client(base_url, api_key, http, timeout=5_000)
+        task = asyncio.create_task(client.run(IMAGE, input={"prompt": "held"}))
+        await started.wait()
+
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+        models = await client.models.list()
+        assert models, "the only pooled connection was freed"
+        await client.aclose()
+
+
+async def test_asyncio_timeout_stops_a_wait_cleanly(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    async with _pool_of_one() as http:
+        client = _async_client(base_url, api_key, http, timeout=5_000)
+        created = await client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}})
+
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.3):
+                await client.wait(created, {"interval": 20})
+
+        assert (await client.predictions.get(created["id"]))["status"] == "pending"
+        await client.aclose()
+
+
+async def test_asyncio_timeout_around_an_awaited_run(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    async with _pool_of_one() as http:
+        client = _async_client(base_url, api_key, http, timeout=5_000)
+
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.3):
+                await client.run(IMAGE, input={"prompt": "held"})
+
+        assert await client.models.get(IMAGE)
+        await client.aclose()
+
+
+async def test_async_abort_with_an_asyncio_event(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    signal = asyncio.Event()
+    async with _async_client(base_url, api_key) as client:
+        created = await client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}})
+        waiting = asyncio.create_task(client.wait(created, {"interval": 50, "signal": signal}))
+        await asyncio.sleep(0)
+        signal.set()
+
+        with pytest.raises(Exception) as info:
+            await waiting
+
+    assert getattr(info.value, "error_id", None) == "ABORTED"
+
+
+async def test_many_concurrent_runs(emulator, base_url, api_key):
+    async with _async_client(base_url, api_key) as client:
+        results = await asyncio.gather(
+            *(client.run(IMAGE, input={"prompt": f"prompt {i}"}) for i in range(60))
+        )
+
+    assert [r["input"]["prompt"] for r in results] == [f"prompt {i}" for i in range(60)]
+    assert all(r.status == "succeeded" for r in results)
+    assert len({r.id for r in results}) == 60
+
+
+async def test_gather_with_return_exceptions_keeps_successes(emulator, base_url, api_key):
+    async with _async_client(base_url, api_key) as client:
+        results = await asyncio.gather(
+            client.run(IMAGE, input={"prompt": "good"}),
+            client.run("no-such-model", input={"prompt": "bad"}),
+            return_exceptions=True,
+        )
+
+    assert results[0].status == "succeeded"
+    assert getattr(results[1], "error_id", None) == "MODEL_NOT_FOUND"
+
+
+async def test_the_async_client_does_not_block_the_loop(emulator, base_url, api_key):
+    """While a run is held by the server, other tasks on the same loop keep running."""
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    ticks = 0
+    async with _async_client(base_url, api_key) as client:
+        created = await client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}})
+        waiting = asyncio.create_task(client.wait(created, {"interval": 20}))
+        while ticks < 5:
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not waiting.done()
+        await client.cancel_prediction(created["id"])
+        finished = await waiting
+
+    assert finished["status"] == "cancelled"
+
+
+def test_an_async_client_made_outside_a_loop_works_inside_one(emulator, base_url, api_key):
+    """An AsyncSkytellsClient can be made outside a loop and used inside asyncio.run."""
+    client = AsyncSkytellsClient(api_key, base_url=base_url)
+
+    async def use():
+        async with client:
+            return await client.models.get(IMAGE)
+
+    result: dict = {}
+    thread = threading.Thread(target=lambda: result.update(asyncio.run(use())))
+    thread.start()
+    thread.join()
+
+    assert result["namespace"] == IMAGE

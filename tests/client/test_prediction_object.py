@@ -1,0 +1,163 @@
+"""The Prediction object: a dict with properties, normalised outputs and lifecycle methods."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from skytells import AsyncPrediction, Prediction
+
+IMAGE = "flux-pro"
+
+
+def _run(sdk, **input_):
+    return sdk.resolve(sdk.client.run(IMAGE, input={"prompt": "A cat", **input_}))
+
+
+def test_properties_match_the_raw_response(sdk):
+    prediction = _run(sdk)
+
+    assert prediction.id == prediction["id"]
+    assert prediction.status == prediction["status"] == "succeeded"
+    assert prediction.output == prediction["output"]
+    assert prediction.response == prediction.raw() == dict(prediction)
+
+
+def test_async_client_returns_async_predictions(sdk):
+    prediction = _run(sdk)
+
+    assert isinstance(prediction, AsyncPrediction if sdk.is_async else Prediction)
+
+
+def test_it_behaves_as_a_dict(sdk):
+    prediction = _run(sdk)
+
+    assert isinstance(prediction, dict)
+    assert prediction.get("status") == "succeeded"
+    assert "metrics" in prediction
+    assert set(prediction.keys()) >= {"id", "status", "input", "output", "urls", "metadata", "created_at"}
+    assert json.loads(json.dumps(prediction)) == dict(prediction)
+
+
+def test_raw_holds_metrics_and_billing(sdk):
+    raw = _run(sdk).raw()
+
+    assert isinstance(raw["metrics"]["predict_time"], (int, float))
+    assert raw["metadata"]["billing"]["credits_used"] > 0
+
+
+def test_outputs_unwraps_a_single_output(sdk):
+    prediction = _run(sdk, num_outputs=1)
+
+    assert isinstance(prediction.outputs(), str)
+    assert prediction.outputs().startswith("http")
+
+
+def test_outputs_keeps_several_outputs_as_a_list(sdk):
+    prediction = _run(sdk, num_outputs=2)
+
+    outputs = prediction.outputs()
+    assert isinstance(outputs, list)
+    assert len(outputs) == 2
+
+
+def test_outputs_is_none_while_pending(sdk):
+    sdk.outcome(IMAGE, "pending")
+
+    prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
+
+    assert prediction.output is None
+    assert prediction.outputs() is None
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        (None, None),
+        ("https://x/1.png", "https://x/1.png"),
+        (["https://x/1.png"], "https://x/1.png"),
+        (["a", "b"], ["a", "b"]),
+        ([], []),
+    ],
+    ids=["none", "string", "one-item-list", "two-item-list", "empty-list"],
+)
+def test_outputs_table(sdk, output, expected):
+    """The seed's outputs() table, with each output shape served as-is by a stand-in server."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"id": "p1", "status": "succeeded", "output": output})
+
+    client = sdk.mock_client(handler)
+
+    prediction = sdk.resolve(client.run(IMAGE, input={"prompt": "x"}))
+
+    assert prediction.outputs() == expected
+
+
+def test_wait_on_the_object_returns_the_finished_prediction(sdk):
+    prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
+
+    finished = sdk.resolve(prediction.wait({"interval": 20}))
+
+    assert finished["id"] == prediction.id
+    assert finished.status == "succeeded"
+    assert finished.outputs()
+
+
+def test_reload_fetches_the_latest_state(sdk):
+    sdk.outcome(IMAGE, "pending")
+    prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
+    httpx.post(prediction["urls"]["cancel"], headers={"x-api-key": sdk.api_key}).raise_for_status()
+
+    reloaded = sdk.resolve(prediction.reload())
+
+    assert reloaded.status == "cancelled"
+    assert reloaded["id"] == prediction.id
+
+
+def test_download_saves_every_output_file(sdk, tmp_path):
+    from PIL import Image
+
+    prediction = _run(sdk, num_outputs=2, output_format="png")
+
+    paths = sdk.resolve(prediction.download(tmp_path))
+
+    assert len(paths) == 2
+    for path, url in zip(paths, prediction.outputs(), strict=True):
+        assert path.parent == tmp_path
+        assert path.read_bytes() == httpx.get(url).content
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+
+
+def test_cancel_on_the_object(sdk):
+    sdk.outcome(IMAGE, "pending")
+    prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
+
+    cancelled = sdk.resolve(prediction.cancel())
+
+    assert cancelled["status"] == "cancelled"
+    assert sdk.raw_get(prediction.id).json()["status"] == "cancelled"
+
+
+def test_delete_on_the_object_removes_it_and_its_files(sdk):
+    prediction = _run(sdk)
+    output_url = prediction.outputs()
+    assert httpx.get(output_url).status_code == 200
+
+    deleted = sdk.resolve(prediction.delete())
+
+    assert deleted["id"] == prediction.id
+    assert sdk.raw_get(prediction.id).status_code == 404
+    assert httpx.get(output_url).status_code == 404
+
+
+def test_repr_names_the_id_and_status(sdk):
+    prediction = _run(sdk)
+
+    text = repr(prediction)
+
+    assert prediction.id in text
+    assert "succeeded" in text
