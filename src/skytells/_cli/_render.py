@@ -1,0 +1,210 @@
+"""How results look: rich tables and panels for people, plain JSON on stdout for scripts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STATUS_STYLES = {
+    "succeeded": "green",
+    "failed": "red",
+    "cancelled": "yellow",
+    "canceled": "yellow",
+    "processing": "cyan",
+    "started": "cyan",
+    "starting": "cyan",
+    "pending": "dim",
+    "operational": "green",
+}
+
+
+def stdout() -> Console:
+    """A console on the current stdout (looked up per call, so test runners can capture it)."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def emit_json(value: Any) -> None:
+    """Print `value` as indented JSON on stdout, and nothing else."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def status_text(status: Any) -> Text:
+    text = str(status or "")
+    return Text(text, style=STATUS_STYLES.get(text, ""))
+
+
+def model_slug(prediction: Mapping[str, Any]) -> str:
+    model = prediction.get("model")
+    if isinstance(model, Mapping):
+        return str(model.get("name") or "")
+    return str(model or "")
+
+
+def predictions_table(predictions: Iterable[Mapping[str, Any]], title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Model", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Created", no_wrap=True)
+    table.add_column("Time", justify="right", no_wrap=True)
+    for p in predictions:
+        metrics = p.get("metrics") if isinstance(p.get("metrics"), Mapping) else {}
+        seconds = (metrics or {}).get("predict_time")
+        table.add_row(
+            str(p.get("id", "")),
+            model_slug(p),
+            status_text(p.get("status")),
+            _short_time(p.get("created_at")),
+            f"{seconds:.1f}s" if isinstance(seconds, (int, float)) else "",
+        )
+    return table
+
+
+def models_table(models: Iterable[Mapping[str, Any]]) -> Table:
+    table = Table()
+    table.add_column("Slug", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Price", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    for m in models:
+        table.add_row(
+            str(m.get("namespace", "")),
+            str(m.get("name", "")),
+            str(m.get("type", "")),
+            price_text(m.get("pricing")),
+            status_text(m.get("status")),
+        )
+    return table
+
+
+def price_text(pricing: Any) -> str:
+    if not isinstance(pricing, Mapping) or pricing.get("amount") is None:
+        return ""
+    return f"{pricing.get('amount')} {pricing.get('currency', '')}/{pricing.get('unit', '')}".replace(
+        " /", "/"
+    )
+
+
+def model_details(model: Mapping[str, Any]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    vendor = model.get("vendor") if isinstance(model.get("vendor"), Mapping) else {}
+    rows = [
+        ("Slug", model.get("namespace")),
+        ("Name", model.get("name")),
+        ("Type", model.get("type")),
+        ("Vendor", (vendor or {}).get("name")),
+        ("Price", price_text(model.get("pricing"))),
+        ("Capabilities", ", ".join(str(c) for c in model.get("capabilities") or [])),
+        ("Status", model.get("status")),
+        ("Description", model.get("description")),
+    ]
+    for label, value in rows:
+        if value not in (None, ""):
+            grid.add_row(label, value if isinstance(value, Text) else str(value))
+    return grid
+
+
+def schema_table(schema: Mapping[str, Any] | None) -> Table:
+    """The inputs a model takes: name, type, default, allowed values or range, description."""
+    table = Table(title="Inputs", title_justify="left")
+    table.add_column("Input", no_wrap=True)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Default")
+    table.add_column("Allowed")
+    table.add_column("Description")
+    properties: Mapping[str, Any] = (schema or {}).get("properties") or {}
+    required = set((schema or {}).get("required") or ())
+    ordered = sorted(properties.items(), key=lambda item: (item[1].get("x-order", 1_000), item[0]))
+    for name, spec in ordered:
+        table.add_row(
+            Text(name + (" *" if name in required else ""), style="bold" if name in required else ""),
+            _type_text(spec),
+            "" if "default" not in spec else json.dumps(spec["default"]),
+            _allowed_text(spec),
+            str(spec.get("description") or spec.get("title") or ""),
+        )
+    return table
+
+
+def prediction_details(prediction: Mapping[str, Any]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    metrics = prediction.get("metrics") if isinstance(prediction.get("metrics"), Mapping) else {}
+    progress = (metrics or {}).get("progress")
+    grid.add_row("ID", str(prediction.get("id", "")))
+    grid.add_row("Model", model_slug(prediction))
+    grid.add_row("Status", status_text(prediction.get("status")))
+    if isinstance(progress, (int, float)) and prediction.get("status") not in (
+        "succeeded",
+        "failed",
+        "cancelled",
+    ):
+        grid.add_row("Progress", f"{progress:.0f}%")
+    grid.add_row("Created", _short_time(prediction.get("created_at")))
+    if prediction.get("completed_at"):
+        grid.add_row("Completed", _short_time(prediction.get("completed_at")))
+    if isinstance((metrics or {}).get("predict_time"), (int, float)):
+        grid.add_row("Predict time", f"{(metrics or {})['predict_time']:.2f}s")
+    error = prediction.get("error")
+    if error:
+        grid.add_row("Error", Text(str(error), style="red"))
+    for index, value in enumerate(_outputs(prediction)):
+        grid.add_row("Output" if index == 0 else "", value)
+    return grid
+
+
+def saved_paths(console: Console, paths: Sequence[Path]) -> None:
+    for path in paths:
+        console.print(f"Saved [bold]{_display_path(path)}[/bold]")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _outputs(prediction: Mapping[str, Any]) -> list[str]:
+    output = prediction.get("output")
+    if output is None:
+        return []
+    values = output if isinstance(output, list) else [output]
+    return [str(v) if len(str(v)) <= 500 else str(v)[:500] + "…" for v in values]
+
+
+def _type_text(spec: Mapping[str, Any]) -> str:
+    kind = spec.get("type", "")
+    text = "|".join(kind) if isinstance(kind, list) else str(kind)
+    if spec.get("format"):
+        text += f" ({spec['format']})"
+    return text
+
+
+def _allowed_text(spec: Mapping[str, Any]) -> str:
+    if spec.get("enum"):
+        return ", ".join(str(v) for v in spec["enum"])
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if low is not None or high is not None:
+        return f"{'' if low is None else low} to {'' if high is None else high}".strip()
+    return ""
+
+
+def _short_time(value: Any) -> str:
+    text = str(value or "")
+    return text.replace("T", " ")[:19] if text else ""

@@ -1,0 +1,114 @@
+"""Wait for a prediction with a live progress display; Ctrl-C offers to cancel it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from skytells import SkytellsClient
+
+from ._errors import CliError, ExitCode
+
+TERMINAL = ("succeeded", "failed", "cancelled", "canceled")
+
+
+def wait_for(
+    client: SkytellsClient,
+    prediction: Mapping[str, Any],
+    *,
+    console: Console | None,
+    interval_ms: int,
+) -> dict[str, Any]:
+    """Poll `prediction` until it ends and return its final state.
+
+    With a `console`, a live bar shows status, percent and elapsed time. On Ctrl-C the user is asked
+    whether to cancel the prediction; either way the command then ends with exit code 130.
+    """
+    display = _Display(console, prediction) if console is not None else None
+    try:
+        if display:
+            display.start()
+        final = client.wait(dict(prediction), options={"interval": interval_ms}, on_progress=display)
+        if display:
+            display(final)
+        return dict(final)
+    except KeyboardInterrupt:
+        if display:
+            display.stop()
+        offer_cancel(client, str(prediction["id"]))
+    finally:
+        if display:
+            display.stop()
+
+
+def offer_cancel(client: SkytellsClient, prediction_id: str) -> NoReturn:
+    """Ask whether to cancel an interrupted prediction, do so if told, and end with exit code 130."""
+    try:
+        cancel = click.confirm(f"\nInterrupted. Cancel prediction {prediction_id}?", default=True, err=True)
+    except (click.Abort, KeyboardInterrupt, EOFError):
+        cancel = False
+    if cancel:
+        client.cancel_prediction(prediction_id)
+        message = f"prediction {prediction_id} cancelled"
+    else:
+        follow = f"skytells predictions wait {prediction_id}"
+        message = f"prediction {prediction_id} left running; follow it with: {follow}"
+    raise CliError(message, "INTERRUPTED", ExitCode.INTERRUPTED)
+
+
+def progress_of(prediction: Mapping[str, Any]) -> float | None:
+    """The prediction's progress in percent, 100 once it succeeded, None when unknown."""
+    if prediction.get("status") == "succeeded":
+        return 100.0
+    metrics = prediction.get("metrics")
+    value = metrics.get("progress") if isinstance(metrics, Mapping) else None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+class _Display:
+    """A one-line rich progress bar fed by the SDK's ``on_progress`` callback."""
+
+    def __init__(self, console: Console, prediction: Mapping[str, Any]) -> None:
+        model = prediction.get("model")
+        label = model.get("name") if isinstance(model, Mapping) else None
+        self._progress = Progress(
+            SpinnerColumn(finished_text="•"),
+            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.fields[status]:<10}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._task: TaskID = self._progress.add_task(
+            str(label or prediction.get("id")),
+            total=100,
+            status=str(prediction.get("status", "")),
+            start=True,
+        )
+        self._started = False
+        self(prediction)
+
+    def start(self) -> None:
+        if not self._started:
+            self._progress.start()
+            self._started = True
+
+    def stop(self) -> None:
+        if self._started:
+            self._progress.stop()
+            self._started = False
+
+    def __call__(self, prediction: Mapping[str, Any]) -> None:
+        status = str(prediction.get("status", ""))
+        percent = progress_of(prediction)
+        update: dict[str, Any] = {"status": status}
+        if percent is not None:
+            update["completed"] = percent
+        self._progress.update(self._task, **update)
+        if status in TERMINAL:
+            self._progress.stop_task(self._task)

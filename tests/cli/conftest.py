@@ -1,0 +1,41 @@
+"""Run the `skytells` command in-process (click's CliRunner) against the session emulator.
+
+    def test_something(cli):
+        result = cli("models", "list", "--json")
+        assert result.exit_code == 0, result.output
+
+`cli` sets SKYTELLS_API_KEY and SKYTELLS_BASE_URL for the run (pass `env=` to change them), keeps the
+local cache under the test's temporary folder and runs in that folder, so downloads land there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import Invoke
+from click.testing import CliRunner, Result
+
+
+@pytest.fixture
+def cli(
+    emulator: Any, base_url: str, api_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Invoke:
+    monkeypatch.chdir(tmp_path)
+    from skytells._cli._app import cli as skytells_cli
+
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Result:
+        full_env: dict[str, str | None] = {
+            "SKYTELLS_API_KEY": api_key,
+            "SKYTELLS_BASE_URL": base_url,
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+        }
+        full_env.update(env or {})
+        return runner.invoke(skytells_cli, list(args), env=full_env, input=input, catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,97 @@
+"""Exit codes by kind, one-line errors, and the API key never printed."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+from cli_support import Invoke, parse_json
+
+from skytells._cli._app import cli as skytells_cli
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_no_api_key_is_an_authentication_error_with_a_hint(cli: Invoke) -> None:
+    result = cli("models", "list", env={"SKYTELLS_API_KEY": None})
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error [UNAUTHORIZED]") and "--local" in result.stderr
+
+
+def test_a_rejected_key_exits_3_without_showing_the_key(cli: Invoke) -> None:
+    secret = "not-a-key-0a1b2c3d4e5f"
+    result = cli("predictions", "list", env={"SKYTELLS_API_KEY": secret})
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith("Error [UNAUTHORIZED]")
+    assert secret not in result.output
+
+
+def test_no_answer_from_the_api_is_a_network_error(cli: Invoke) -> None:
+    result = cli("models", "list", env={"SKYTELLS_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1"})
+    assert result.exit_code == 7, result.output
+    assert result.stderr.startswith("Error [NETWORK_ERROR]")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_base_url_option_overrides_the_environment(cli: Invoke, base_url: str) -> None:
+    broken = {"SKYTELLS_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1"}
+    result = cli("models", "list", "--json", "--base-url", base_url, env=broken)
+    assert result.exit_code == 0, result.output
+    assert parse_json(result)
+
+
+def test_the_api_key_never_shows_in_any_output(cli: Invoke, api_key: str, emulator: Any) -> None:
+    outputs = []
+    run = cli("run", "truefusion", "-i", "prompt=x", "--json")
+    prediction_id = parse_json(run)["id"]
+    outputs.append(run)
+    for args in [
+        ("run", "truefusion", "-i", "prompt=x"),
+        ("run", "truefusion", "-i", "steps=x"),
+        ("run", "no-such-model"),
+        ("predictions", "list"),
+        ("predictions", "list", "--json"),
+        ("predictions", "get", prediction_id),
+        ("predictions", "get", prediction_id, "--json"),
+        ("predictions", "get", "missing"),
+        ("models", "get", "truefusion", "--schema"),
+        ("--help",),
+    ]:
+        outputs.append(cli(*args))
+    assert len(outputs) == 11
+    for result in outputs:
+        assert api_key not in result.output
+        assert api_key[6:] not in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["run"],
+        ["predictions"],
+        ["predictions", "list"],
+        ["predictions", "wait"],
+        ["models"],
+        ["models", "get"],
+    ],
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(skytells_cli, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: " in result.output
+
+
+def test_an_unknown_command_is_a_usage_error() -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(skytells_cli, ["rnu"])
+    assert result.exit_code == 2
+    assert "No such command 'rnu'" in result.output

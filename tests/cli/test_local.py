@@ -1,0 +1,21 @@
+"""`--local`: an embedded emulator with its state under the cache directory, no key needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_support import Invoke, parse_json
+
+
+def test_local_works_with_no_key_and_keeps_its_state_between_commands(cli: Invoke, tmp_path: Path) -> None:
+    no_remote = {"SKYTELLS_API_KEY": None, "SKYTELLS_BASE_URL": "http://127.0.0.1:9/v1"}
+    created = cli(
+        "run", "truefusion", "-i", "prompt=Offline", "--local", "--no-wait", "--json", env=no_remote
+    )
+    assert created.exit_code == 0, created.output
+    prediction = parse_json(created)
+    listed = parse_json(cli("predictions", "list", "--local", "--json", env=no_remote))
+    assert [p["id"] for p in listed["data"]] == [prediction["id"]]
+    assert any((tmp_path / "cache" / "skytells" / "emulator").iterdir())
+    models = parse_json(cli("models", "list", "--local", "--json", env=no_remote))
+    assert "truefusion" in {m["namespace"] for m in models}

@@ -1,0 +1,161 @@
+"""`skytells run`: typed inputs, progress, downloads, --json, --no-wait, errors and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import Invoke, parse_json
+from PIL import Image
+
+from skytells import SkytellsClient
+
+
+def saved_files(stdout: str) -> list[Path]:
+    return [Path(line.split("Saved ", 1)[1].strip()) for line in stdout.splitlines() if "Saved " in line]
+
+
+def test_run_saves_a_real_image_and_prints_its_path(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("run", "truefusion", "-i", "prompt=A lighthouse at dawn", "-i", "aspect_ratio=16:9")
+    assert result.exit_code == 0, result.output
+    assert "succeeded" in result.stdout
+    [path] = saved_files(result.stdout)
+    assert path.parts[0] == "skytells-output"
+    with Image.open(tmp_path / path) as image:
+        assert image.width > image.height  # 16:9 was honoured, so the input reached the model typed
+    assert "Running truefusion" in result.stderr
+    assert "100%" in result.stderr  # the progress display ended full
+
+
+def test_run_json_prints_only_the_prediction_with_its_files(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = cli(
+        "run",
+        "truefusion-pro",
+        "-i",
+        "prompt=A cat",
+        "-i",
+        "num_outputs=2",
+        "--output-dir",
+        str(out),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    prediction = parse_json(result)
+    assert prediction["status"] == "succeeded"
+    assert prediction["input"]["num_outputs"] == 2
+    files = [Path(p) for p in prediction["downloaded_files"]]
+    assert len(files) == 2 and all(p.is_file() and p.parent.parent == out for p in files)
+    assert result.stderr == ""
+
+
+def test_input_file_is_merged_under_the_pairs(cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "in.json").write_text(json.dumps({"prompt": "From a file", "num_outputs": 3}))
+    result = cli("run", "truefusion-pro", "--input-file", "in.json", "-i", "num_outputs=1", "--json")
+    assert result.exit_code == 0, result.output
+    assert parse_json(result)["input"]["prompt"] == "From a file"
+    assert parse_json(result)["input"]["num_outputs"] == 1
+
+
+def test_no_wait_returns_the_pending_prediction_at_once(cli: Invoke, emulator: Any) -> None:
+    emulator.admin("POST", "/outcomes", json={"model": "*", "outcome": "pending"})
+    result = cli("run", "truefusion", "-i", "prompt=Later", "--no-wait")
+    assert result.exit_code == 0, result.output
+    prediction_id, status = result.stdout.split()
+    assert status == "pending"
+    assert f"skytells predictions wait {prediction_id}" in result.stderr
+    shown = cli("predictions", "get", prediction_id, "--json")
+    assert parse_json(shown)["status"] == "pending"
+
+
+def test_webhook_is_sent_with_the_prediction(cli: Invoke) -> None:
+    result = cli(
+        "run", "truefusion", "-i", "prompt=x", "--webhook", "http://127.0.0.1:9/hook", "--no-wait", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert parse_json(result)["webhook"]["url"] == "http://127.0.0.1:9/hook"
+
+
+def test_a_webhook_that_is_not_a_url_is_a_usage_error(cli: Invoke) -> None:
+    result = cli("run", "truefusion", "-i", "prompt=x", "--webhook", "ftp://nope")
+    assert result.exit_code == 2
+    assert "--webhook" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error_id", "message"),
+    [
+        (["nope-model", "-i", "prompt=x"], 4, "MODEL_NOT_FOUND", "nope-model"),
+        (
+            ["truefusion-pro", "-i", "prompt=x", "-i", "num_outputs=many"],
+            5,
+            "INVALID_INPUT",
+            "must be an integer",
+        ),
+        (["truefusion-pro", "-i", "image=@missing.png"], 5, "INVALID_INPUT", "file not found: missing.png"),
+        (["truefusion-pro", "--input-file", "missing.json"], 5, "INVALID_INPUT", "input file not found"),
+        (["truefusion-pro", "-i", "prompt"], 5, "INVALID_INPUT", "expected key=value"),
+    ],
+)
+def test_bad_input_gets_one_line_with_its_error_id_and_exit_code(
+    cli: Invoke, base_url: str, api_key: str, args: list[str], code: int, error_id: str, message: str
+) -> None:
+    result = cli("run", *args)
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error [{error_id}]") and message in line
+    with SkytellsClient(api_key, base_url=base_url) as client:
+        assert client.predictions.list().data == []  # nothing was created
+
+
+def test_the_server_rejecting_an_input_is_invalid_input(cli: Invoke) -> None:
+    result = cli("run", "truefusion-pro", "-i", "num_outputs=2")  # the required prompt is missing
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith("Error [INVALID_INPUT]") and "prompt" in result.stderr
+
+
+def test_a_failed_prediction_exits_6_and_still_prints_it_as_json(cli: Invoke, emulator: Any) -> None:
+    emulator.admin("POST", "/outcomes", json={"model": "*", "outcome": "fail", "message": "GPU on fire"})
+    result = cli("run", "truefusion", "-i", "prompt=x", "--json")
+    assert result.exit_code == 6, result.output
+    assert parse_json(result)["status"] == "failed"
+    assert result.stderr.startswith("Error [PREDICTION_FAILED]") and "GPU on fire" in result.stderr
+
+
+def interrupt_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulate Ctrl-C while the command waits for the prediction."""
+
+    def wait(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SkytellsClient, "wait", wait)
+
+
+def test_ctrl_c_offers_to_cancel_and_cancels_when_confirmed(
+    cli: Invoke, emulator: Any, base_url: str, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator.admin("POST", "/outcomes", json={"model": "*", "outcome": "pending"})
+    interrupt_wait(monkeypatch)
+    result = cli("run", "truefusion", "-i", "prompt=x", input="y\n")
+    assert result.exit_code == 130, result.output
+    assert "Cancel prediction" in result.stderr
+    assert "Error [INTERRUPTED]" in result.stderr and "cancelled" in result.stderr
+    with SkytellsClient(api_key, base_url=base_url) as client:
+        [prediction] = client.predictions.list().data
+    assert prediction["status"] == "cancelled"
+
+
+def test_ctrl_c_leaves_the_prediction_running_when_declined(
+    cli: Invoke, emulator: Any, base_url: str, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator.admin("POST", "/outcomes", json={"model": "*", "outcome": "pending"})
+    interrupt_wait(monkeypatch)
+    result = cli("run", "truefusion", "-i", "prompt=x", input="n\n")
+    assert result.exit_code == 130, result.output
+    assert "left running" in result.stderr and "skytells predictions wait" in result.stderr
+    with SkytellsClient(api_key, base_url=base_url) as client:
+        [prediction] = client.predictions.list().data
+    assert prediction["status"] == "pending"
