@@ -1,0 +1,121 @@
+"""`create_app`: the emulator as one Starlette ASGI application.
+
+It wires the store, catalog, accounts, lifecycle engine, webhook dispatcher, fault injector and rate
+limiter together, mounts every route, and turns every error into the one JSON error body.
+
+>>> app = create_app(EmulatorConfig(speed=10.0))
+>>> # uvicorn.run(app, port=8790) — or use EmulatorServer / serve()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from skytells.emulator.accounts import Accounts
+from skytells.emulator.catalog import Catalog
+from skytells.emulator.config import EmulatorConfig
+from skytells.emulator.context import EmulatorState, make_dispatcher, origin_of
+from skytells.emulator.engine import Engine
+from skytells.emulator.errors import ApiError, error_response
+from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes
+from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, ratelimit_routes
+from skytells.emulator.routes_admin import admin_routes
+from skytells.emulator.routes_models import model_routes
+from skytells.emulator.routes_predictions import prediction_routes
+from skytells.emulator.store import Store
+
+_HTTP_ERROR_IDS = {404: "ENDPOINT_NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
+
+
+def create_app(config: EmulatorConfig | None = None) -> Starlette:
+    """The emulator's ASGI app for `config` (a fresh temporary data directory when none is set)."""
+    config = config or EmulatorConfig()
+    data_dir = config.data_dir or tempfile.mkdtemp(prefix="skytells-emulator-")
+    store = Store(data_dir)
+    catalog = Catalog.load()
+    accounts = Accounts(store, config.api_keys)
+    dispatcher = make_dispatcher(config)
+    engine = Engine(
+        store, catalog, accounts, dispatcher, speed=config.speed, render_workers=config.render_workers
+    )
+    faults = FaultInjector(config.faults, seed=config.seed)
+    limiter = RateLimiter(config.rate_limit, config.rate_window)
+    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await engine.start()
+        if dispatcher is not None:
+            await dispatcher.start()
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
+            await engine.stop()
+            store.close()
+
+    routes: list[BaseRoute] = [
+        *prediction_routes(),
+        *model_routes(),
+        *admin_routes(),
+        *fault_routes(faults),
+        *ratelimit_routes(limiter),
+        *_openapi_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(FaultMiddleware, injector=faults),
+            Middleware(RateLimitMiddleware, limiter=limiter),
+        ],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _unexpected_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.emulator = state
+    return app
+
+
+def _openapi_routes() -> list[BaseRoute]:
+    async def openapi(request: Request) -> Response:
+        from skytells.emulator.openapi import openapi_document
+
+        return JSONResponse(openapi_document(origin_of(request) + "/v1"))
+
+    return [Route("/openapi.json", openapi, methods=["GET"])]
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error_id = _HTTP_ERROR_IDS.get(exc.status_code, "INVALID_REQUEST")
+    if exc.status_code == 404:
+        message = f"No route {request.method} {request.url.path[:200]}."
+    elif exc.status_code == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path[:200]}."
+    else:
+        message = str(exc.detail)
+    headers: dict[str, Any] = dict(exc.headers or {})
+    return error_response(ApiError(error_id, message, status=exc.status_code, headers=headers))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return error_response(ApiError("INTERNAL_ERROR", "The emulator hit an unexpected error.", status=500))

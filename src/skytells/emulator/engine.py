@@ -1,0 +1,537 @@
+"""The prediction lifecycle: asyncio timers move each prediction through its statuses.
+
+``pending`` (queue) → ``starting`` (cold boot) → ``started`` (an instant: an event, then the stored
+status is ``processing``) → ``processing`` (run, with progress) → ``succeeded`` | ``failed`` |
+``cancelled``. There is no thread or task per prediction: each in-flight prediction is one `Run`
+holding one timer handle. Outputs are rendered in a small thread pool when the run ends.
+
+>>> engine = Engine(store, catalog, accounts, dispatcher, speed=10.0)
+>>> await engine.start()
+>>> stored = engine.create(NewPrediction(account, model, inputs, webhook, False, origin))
+>>> await engine.wait(stored.id, timeout=60.0)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from skytells.emulator.accounts import Account, Accounts
+from skytells.emulator.catalog import Catalog, CatalogModel
+from skytells.emulator.errors import ApiError
+from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction
+
+PROGRESS_STEPS = 5
+OUTCOMES = ("instant", "pending", "fail")
+_MESSAGES = {
+    "pending": "Prediction is queued.",
+    "starting": "Prediction is starting (the model is booting).",
+    "processing": "Prediction is processing.",
+    "succeeded": "Prediction completed successfully.",
+    "cancelled": "Prediction was cancelled.",
+}
+_WEBHOOK_EVENTS = {"succeeded": "completed", "failed": "failed", "cancelled": "cancelled"}
+
+
+def utc_now() -> str:
+    """The current time as the API writes it: ISO 8601, microseconds, ``Z``."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def file_url(prediction_id: str, name: str) -> str:
+    """The path an output file is served at (made absolute with the request's origin)."""
+    return f"/v1/files/{prediction_id}/{name}"
+
+
+def present(stored: StoredPrediction, origin: str) -> dict[str, Any]:
+    """The prediction as the API returns it, with absolute URLs on `origin` (``http://host:port``)."""
+    body = dict(stored.body)
+    output = body.get("output")
+    if isinstance(output, list):
+        body["output"] = [_absolute(origin, item) for item in output]
+    elif isinstance(output, str) and stored.plan.get("files"):
+        body["output"] = _absolute(origin, output)
+    metadata = dict(body["metadata"])
+    storage = metadata.get("storage") or {}
+    metadata["storage"] = {
+        "files": [{**f, "url": _absolute(origin, f["url"])} for f in storage.get("files", [])]
+    }
+    body["metadata"] = metadata
+    base = f"{origin}/v1/predictions/{stored.id}"
+    body["urls"] = {
+        "get": base,
+        "cancel": f"{base}/cancel",
+        "stream": f"{base}/stream",
+        "delete": f"{base}/delete",
+    }
+    return body
+
+
+def _absolute(origin: str, value: Any) -> Any:
+    return origin + value if isinstance(value, str) and value.startswith("/v1/") else value
+
+
+@dataclass
+class NewPrediction:
+    """A validated create request."""
+
+    account: Account
+    model: CatalogModel
+    inputs: dict[str, Any]
+    webhook: dict[str, Any] | None
+    stream: bool
+    origin: str
+    forced: Mapping[str, Any] | None = None
+
+
+class OutcomeRules:
+    """Test outcomes: make matching predictions finish at once, stay pending, or fail."""
+
+    def __init__(self) -> None:
+        self._rules: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+
+    def add(self, rule: Any) -> dict[str, Any]:
+        if not isinstance(rule, Mapping):
+            raise ApiError("INVALID_PARAMETER", "An outcome rule must be a JSON object.")
+        model, outcome = rule.get("model", "*"), rule.get("outcome")
+        message, count = rule.get("message"), rule.get("count")
+        if not isinstance(model, str) or not model:
+            raise ApiError("INVALID_PARAMETER", "'model' must be a model slug or '*'.")
+        if outcome not in OUTCOMES:
+            raise ApiError("INVALID_PARAMETER", f"'outcome' must be one of {', '.join(OUTCOMES)}.")
+        if message is not None and not isinstance(message, str):
+            raise ApiError("INVALID_PARAMETER", "'message' must be a string.")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+            raise ApiError("INVALID_PARAMETER", "'count' must be a positive integer or null.")
+        entry = {
+            "id": f"out_{next(self._ids)}",
+            "model": model,
+            "outcome": outcome,
+            "message": message or ("Prediction failed." if outcome == "fail" else None),
+            "count": count,
+        }
+        self._rules.append(entry)
+        return dict(entry)
+
+    def take(self, slug: str) -> dict[str, Any] | None:
+        """The first rule matching `slug`, using up one of its count."""
+        for rule in self._rules:
+            if rule["model"] == "*" or rule["model"].casefold() == slug.casefold():
+                if rule["count"] is not None:
+                    rule["count"] -= 1
+                    if rule["count"] == 0:
+                        self._rules.remove(rule)
+                return dict(rule)
+        return None
+
+    def list(self) -> list[dict[str, Any]]:
+        return [dict(rule) for rule in self._rules]
+
+    def clear(self) -> None:
+        self._rules.clear()
+
+
+class Run:
+    """An in-flight prediction: its record, one timer, waiters and its event log."""
+
+    __slots__ = ("account", "done", "events", "handle", "model", "rendering", "stored", "subscribers", "tick")
+
+    def __init__(self, stored: StoredPrediction, model: CatalogModel, account: Account) -> None:
+        self.stored = stored
+        self.model = model
+        self.account = account
+        self.handle: asyncio.TimerHandle | None = None
+        self.tick: Callable[[], None] | None = None
+        self.done: asyncio.Event | None = None
+        self.subscribers: set[asyncio.Queue[tuple[int, str, Any]]] | None = None
+        self.rendering = False
+        self.events: list[list[Any]] = stored.plan.setdefault("events", [])
+
+
+class Engine:
+    """Schedules, advances, cancels and resumes predictions."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        accounts: Accounts,
+        dispatcher: Any,
+        *,
+        speed: float = 1.0,
+        render_workers: int = 2,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.accounts = accounts
+        self.dispatcher = dispatcher
+        self.speed = speed
+        self.outcomes = OutcomeRules()
+        self.runs: dict[str, Run] = {}
+        self._executor = ThreadPoolExecutor(max_workers=render_workers, thread_name_prefix="emulator-render")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ---- start / stop ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind to the running loop and resume predictions a previous process left unfinished."""
+        self._loop = asyncio.get_running_loop()
+        for stored in self.store.unfinished_predictions():
+            self._resume(stored)
+
+    async def stop(self) -> None:
+        for run in self.runs.values():
+            if run.handle:
+                run.handle.cancel()
+        self.runs.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def get(self, prediction_id: str) -> StoredPrediction | None:
+        run = self.runs.get(prediction_id)
+        return run.stored if run else self.store.get_prediction(prediction_id)
+
+    def get_for(self, account: Account, prediction_id: str) -> StoredPrediction:
+        """An account's prediction; 404 ``PREDICTION_NOT_FOUND`` for any other."""
+        stored = self.get(prediction_id)
+        if stored is None or stored.account != account.id:
+            raise ApiError("PREDICTION_NOT_FOUND", f"Prediction '{prediction_id}' was not found.")
+        return stored
+
+    async def wait(self, prediction_id: str, timeout: float) -> StoredPrediction | None:
+        """Wait until the prediction is terminal (or `timeout` seconds pass); its latest state."""
+        run = self.runs.get(prediction_id)
+        if run is not None and timeout > 0:
+            if run.done is None:
+                run.done = asyncio.Event()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(run.done.wait(), timeout)
+        return self.get(prediction_id)
+
+    # ---- creating --------------------------------------------------------------------------
+
+    def create(self, new: NewPrediction) -> StoredPrediction:
+        """Store a new prediction and schedule its lifecycle (synchronous: no await before the insert)."""
+        rule = dict(new.forced) if new.forced else self.outcomes.take(new.model.slug)
+        outcome = rule.get("outcome") if rule else None
+        now = utc_now()
+        prediction_id = str(uuid.uuid4())
+        body: dict[str, Any] = {
+            "id": prediction_id,
+            "status": "pending",
+            "type": "inference",
+            "stream": new.stream,
+            "input": new.inputs,
+            "response": _MESSAGES["pending"],
+            "output": None,
+            "error": None,
+            "created_at": now,
+            "started_at": None,
+            "completed_at": None,
+            "updated_at": now,
+            "privacy": "private",
+            "source": "api",
+            "model": {"name": new.model.slug, "type": new.model.type},
+            "webhook": new.webhook or {"url": None, "events": []},
+            "metrics": {"progress": 0},
+            "metadata": {"billing": {"credits_used": 0}, "storage": {"files": []}, "data_available": False},
+        }
+        latency = new.model.latency
+        plan: dict[str, Any] = {
+            "queue_s": latency.queue_s,
+            "boot_s": latency.boot_s,
+            "run_s": latency.run_s,
+            "outcome": outcome,
+            "message": rule.get("message") if rule else None,
+            "t_created": time.time(),
+            "events": [["status", "pending"]],
+        }
+        stored = StoredPrediction(prediction_id, new.account.id, new.model.slug, new.origin, plan, body)
+        self.store.insert_prediction(stored)
+        run = Run(stored, new.model, new.account)
+        self.runs[prediction_id] = run
+        if outcome == "instant":
+            self._spawn(self._finish_instantly(run))
+        elif outcome != "pending":
+            self._schedule(run, latency.queue_s, lambda: self._enter_starting(run))
+        return stored
+
+    async def settle_instant(self, prediction_id: str) -> None:
+        """Let an ``instant`` prediction finish before its create request answers."""
+        run = self.runs.get(prediction_id)
+        if run is not None and run.stored.plan.get("outcome") == "instant":
+            await self.wait(prediction_id, timeout=60.0)
+
+    # ---- cancel / delete -------------------------------------------------------------------
+
+    def cancel(self, stored: StoredPrediction) -> StoredPrediction:
+        """Cancel at once; a finished prediction is returned unchanged."""
+        run = self.runs.get(stored.id)
+        if run is None:
+            return stored
+        self._finish(run, "cancelled", None)
+        return run.stored
+
+    def delete(self, stored: StoredPrediction) -> StoredPrediction:
+        """Remove a prediction and its files (a running one is cancelled first)."""
+        stored = self.cancel(stored)
+        self.store.delete_prediction(stored.id)
+        return stored
+
+    # ---- time and reset --------------------------------------------------------------------
+
+    def set_speed(self, speed: float) -> None:
+        """Change the speed factor; the remaining time of every running timer is rescaled."""
+        old, self.speed = self.speed, speed
+        now = self.loop.time()
+        for run in self.runs.values():
+            if run.handle is not None and run.tick is not None:
+                remaining = max(0.0, run.handle.when() - now) * old / speed
+                run.handle.cancel()
+                run.handle = self.loop.call_later(remaining, run.tick)
+
+    def reset(self) -> None:
+        """Forget every in-flight prediction (no webhooks) and every outcome rule."""
+        for run in self.runs.values():
+            if run.handle:
+                run.handle.cancel()
+            if run.done:
+                run.done.set()
+            self._close_subscribers(run)
+        self.runs.clear()
+        self.outcomes.clear()
+
+    # ---- SSE -------------------------------------------------------------------------------
+
+    def subscribe(self, prediction_id: str) -> asyncio.Queue[tuple[int, str, Any]] | None:
+        """A queue of live events of an in-flight prediction (None when it is finished)."""
+        run = self.runs.get(prediction_id)
+        if run is None:
+            return None
+        queue: asyncio.Queue[tuple[int, str, Any]] = asyncio.Queue()
+        if run.subscribers is None:
+            run.subscribers = set()
+        run.subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, prediction_id: str, queue: asyncio.Queue[tuple[int, str, Any]]) -> None:
+        run = self.runs.get(prediction_id)
+        if run is not None and run.subscribers:
+            run.subscribers.discard(queue)
+
+    # ---- lifecycle steps -------------------------------------------------------------------
+
+    def _schedule(self, run: Run, seconds_at_speed_1: float, step: Callable[[], None]) -> None:
+        run.tick = step
+        run.handle = self.loop.call_later(max(0.0, seconds_at_speed_1 / self.speed), step)
+
+    def _enter_starting(self, run: Run) -> None:
+        plan = run.stored.plan
+        if plan["boot_s"] > 0:
+            self._set_status(run, "starting")
+        self._schedule(run, plan["boot_s"], lambda: self._enter_processing(run))
+
+    def _enter_processing(self, run: Run) -> None:
+        body = run.stored.body
+        body["started_at"] = utc_now()
+        run.stored.plan["t_started"] = time.time()
+        self._emit(run, "status", "started")
+        self._notify(run, "started")
+        self._set_status(run, "processing")
+        self._schedule(run, run.stored.plan["run_s"] / PROGRESS_STEPS, lambda: self._advance(run))
+
+    def _advance(self, run: Run) -> None:
+        metrics = run.stored.body["metrics"]
+        progress = min(100, int(metrics.get("progress", 0)) + 100 // PROGRESS_STEPS)
+        if progress < 100:
+            metrics["progress"] = progress
+            run.stored.body["updated_at"] = utc_now()
+            self._emit(run, "progress", progress)
+            self._schedule(run, run.stored.plan["run_s"] / PROGRESS_STEPS, lambda: self._advance(run))
+            return
+        run.handle = run.tick = None
+        if run.stored.plan.get("outcome") == "fail":
+            self._finish(run, "failed")
+        else:
+            self._spawn(self._render_and_succeed(run))
+
+    async def _finish_instantly(self, run: Run) -> None:
+        run.stored.body["started_at"] = utc_now()
+        run.stored.plan["t_started"] = time.time()
+        self._emit(run, "status", "started")
+        self._notify(run, "started")
+        await self._render_and_succeed(run)
+
+    async def _render_and_succeed(self, run: Run) -> None:
+        run.rendering = True
+        stored = run.stored
+        try:
+            files, text = await self.loop.run_in_executor(
+                self._executor, _render_files, self.store, run.model, stored.id, stored.body["input"]
+            )
+        except Exception as exc:  # a renderer bug fails the prediction, never the server
+            if self.runs.get(stored.id) is run:
+                self._finish(run, "failed", message=f"Output rendering failed: {type(exc).__name__}")
+            return
+        finally:
+            run.rendering = False
+        if self.runs.get(stored.id) is not run:  # cancelled, deleted or reset meanwhile
+            self.store.remove_files(stored.id)
+            return
+        self._finish(run, "succeeded", (files, text))
+
+    def _finish(
+        self,
+        run: Run,
+        status: str,
+        result: tuple[list[dict[str, Any]], str | None] | None = None,
+        message: str | None = None,
+    ) -> None:
+        if run.handle:
+            run.handle.cancel()
+        run.handle = run.tick = None
+        stored, body = run.stored, run.stored.body
+        now, t_now = utc_now(), time.time()
+        body["completed_at"] = now
+        metrics = dict(body["metrics"])
+        t_started = stored.plan.get("t_started")
+        metrics["predict_time"] = round(t_now - t_started, 6) if t_started else 0.0
+        metrics["total_time"] = round(t_now - stored.plan["t_created"], 6)
+        if status == "succeeded" and result is not None:
+            files, text = result
+            metrics["progress"] = 100
+            if files:
+                if run.model.type == "image":
+                    metrics["image_count"] = len(files)
+                metrics["asset_count"] = len(files)
+                urls = [f["url"] for f in files]
+                body["output"] = urls if run.model.output_is_list else urls[0]
+            else:
+                body["output"] = text if text is not None else ""
+            credits = run.model.credits(body["input"], max(1, len(files)))
+            self.accounts.charge(run.account, credits)
+            body["metadata"] = {
+                "billing": {"credits_used": credits},
+                "storage": {"files": files},
+                "data_available": bool(files),
+            }
+            stored.plan["files"] = bool(files)
+        elif status == "failed":
+            body["error"] = message or stored.plan.get("message") or "Prediction failed."
+        body["metrics"] = metrics
+        body["response"] = body["error"] if status == "failed" else _MESSAGES[status]
+        self._set_status(run, status)
+        if body["output"] is not None:
+            self._emit(run, "output", None)
+        self._emit(run, "done", None)
+        self.runs.pop(stored.id, None)
+        self.store.update_prediction(stored)
+        self._notify(run, _WEBHOOK_EVENTS[status])
+        if run.done:
+            run.done.set()
+        self._close_subscribers(run)
+
+    def _set_status(self, run: Run, status: str) -> None:
+        body = run.stored.body
+        body["status"] = status
+        body["updated_at"] = utc_now()
+        if status not in TERMINAL_STATUSES:
+            body["response"] = _MESSAGES[status]
+            self.store.update_prediction(run.stored)
+        self._emit(run, "status", status)
+
+    # ---- events and webhooks ---------------------------------------------------------------
+
+    def _emit(self, run: Run, name: str, value: Any) -> None:
+        run.events.append([name, value])
+        if run.subscribers:
+            item = (len(run.events), name, value)
+            for queue in run.subscribers:
+                queue.put_nowait(item)
+
+    def _close_subscribers(self, run: Run) -> None:
+        if run.subscribers:
+            for queue in run.subscribers:
+                queue.put_nowait((0, "", None))
+            run.subscribers = None
+
+    def _notify(self, run: Run, event: str) -> None:
+        webhook = run.stored.body.get("webhook") or {}
+        if not webhook.get("url") or self.dispatcher is None:
+            return
+        account = self.accounts.get(run.account.id) or run.account
+        self.dispatcher.notify(
+            signing_key=account.api_key,
+            secret=account.whsec,
+            webhook=webhook,
+            event=event,
+            prediction=present(run.stored, run.stored.origin),
+            account=account.id,
+        )
+
+    # ---- resume ----------------------------------------------------------------------------
+
+    def _resume(self, stored: StoredPrediction) -> None:
+        """Continue a prediction a previous process left unfinished, from its stored status."""
+        model = self.catalog.get(stored.model)
+        account = self.accounts.get(stored.account)
+        if model is None or account is None:
+            return
+        run = Run(stored, model, account)
+        self.runs[stored.id] = run
+        plan, status = stored.plan, stored.status
+        if plan.get("outcome") == "pending":
+            return
+        if plan.get("outcome") == "instant":
+            self._spawn(self._render_and_succeed(run))
+        elif status == "pending":
+            self._schedule(run, plan["queue_s"], lambda: self._enter_starting(run))
+        elif status == "starting":
+            self._schedule(run, plan["boot_s"], lambda: self._enter_processing(run))
+        else:
+            self._schedule(run, plan["run_s"] / PROGRESS_STEPS, lambda: self._advance(run))
+
+    def _spawn(self, coro: Any) -> None:
+        task = self.loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _render_files(
+    store: Store, model: CatalogModel, prediction_id: str, inputs: dict[str, Any]
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Render outputs and write them under the data directory (runs in the thread pool)."""
+    from skytells.emulator.media import render  # Pillow and PyAV load on first use
+
+    rendered = render(model, inputs)
+    files: list[dict[str, Any]] = []
+    for item in rendered.files:
+        path = store.file_path(prediction_id, item.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(item.data)
+        url = file_url(prediction_id, item.name)
+        files.append({"name": item.name, "type": item.content_type, "size": len(item.data), "url": url})
+    return files, rendered.text
+
+
+def terminal(stored: StoredPrediction) -> bool:
+    return stored.status in TERMINAL_STATUSES

@@ -1,0 +1,130 @@
+"""The admin API under ``/_emulator/`` (no key needed; the emulator binds to loopback by default).
+
+=====================================  ================================================================
+``GET /_emulator/health``              ``{"status": "ok", ...}`` once requests are accepted
+``POST /_emulator/reset``              forget predictions, files, accounts, faults, outcomes, deliveries
+``GET/POST /_emulator/accounts``       list accounts (masked keys) / set ``{api_key, credits?, suspended?}``
+``GET/POST/DELETE /_emulator/outcomes``  test outcome rules: ``{model, outcome, message?, count?}``
+``GET/POST /_emulator/time``           ``{"speed": F}``
+``GET /_emulator/webhooks/deliveries``  the webhook delivery log (``?account=`` optional)
+=====================================  ================================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from skytells.emulator.context import emulator_state, read_json
+from skytells.emulator.errors import ApiError
+
+_MAX_SPEED = 1_000_000.0
+
+
+async def health(request: Request) -> Response:
+    state = emulator_state(request)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "speed": state.engine.speed,
+            "in_flight": len(state.engine.runs),
+            "models": len(state.catalog),
+            "mode": "strict" if state.config.strict else "open",
+        }
+    )
+
+
+async def reset(request: Request) -> Response:
+    state = emulator_state(request)
+    state.engine.reset()
+    state.engine.set_speed(state.config.speed)
+    state.store.reset()
+    state.accounts.reset(state.config.api_keys)
+    for part in (state.faults, state.limiter, state.dispatcher):
+        clear = getattr(part, "clear", None)
+        if callable(clear):
+            clear()
+    return JSONResponse({"status": "ok", "reset": True})
+
+
+async def list_accounts(request: Request) -> Response:
+    return JSONResponse([account.public() for account in emulator_state(request).accounts.all()])
+
+
+async def set_account(request: Request) -> Response:
+    body = await _object(request)
+    account = emulator_state(request).accounts.configure(
+        body.get("api_key"),
+        credits=body.get("credits", ...),
+        suspended=body.get("suspended", ...),
+    )
+    return JSONResponse(account.public())
+
+
+async def list_outcomes(request: Request) -> Response:
+    return JSONResponse(emulator_state(request).engine.outcomes.list())
+
+
+async def add_outcome(request: Request) -> Response:
+    return JSONResponse(emulator_state(request).engine.outcomes.add(await _object(request)), status_code=201)
+
+
+async def clear_outcomes(request: Request) -> Response:
+    emulator_state(request).engine.outcomes.clear()
+    return JSONResponse({"status": "ok", "cleared": True})
+
+
+async def get_time(request: Request) -> Response:
+    return JSONResponse({"speed": emulator_state(request).engine.speed})
+
+
+async def set_time(request: Request) -> Response:
+    speed = (await _object(request)).get("speed")
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 < speed <= _MAX_SPEED:
+        raise ApiError(
+            "INVALID_PARAMETER", f"'speed' must be a number greater than 0 and at most {_MAX_SPEED:g}."
+        )
+    emulator_state(request).engine.set_speed(float(speed))
+    return JSONResponse({"speed": float(speed)})
+
+
+async def webhook_deliveries(request: Request) -> Response:
+    dispatcher = emulator_state(request).dispatcher
+    account = request.query_params.get("account") or None
+    deliveries = dispatcher.deliveries(account=account) if dispatcher is not None else []
+    return JSONResponse(deliveries)
+
+
+async def _object(request: Request) -> dict[str, Any]:
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise ApiError("INVALID_REQUEST", "The request body must be a JSON object.")
+    return body
+
+
+def admin_routes() -> list[BaseRoute]:
+    """The ``/_emulator/*`` routes owned by the core (faults and limits add their own)."""
+    return [
+        Route("/_emulator/health", health, methods=["GET"]),
+        Route("/_emulator/reset", reset, methods=["POST"]),
+        Route("/_emulator/accounts", _pick(GET=list_accounts, POST=set_account), methods=["GET", "POST"]),
+        Route(
+            "/_emulator/outcomes",
+            _pick(GET=list_outcomes, POST=add_outcome, DELETE=clear_outcomes),
+            methods=["GET", "POST", "DELETE"],
+        ),
+        Route("/_emulator/time", _pick(GET=get_time, POST=set_time), methods=["GET", "POST"]),
+        Route("/_emulator/webhooks/deliveries", webhook_deliveries, methods=["GET"]),
+    ]
+
+
+def _pick(**handlers: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        response: Response = await handlers[method](request)
+        return response
+
+    return endpoint

@@ -1,0 +1,224 @@
+"""Running the emulator: `EmulatorServer` (a background thread, for tests and embedding), `serve`, `main`.
+
+>>> with EmulatorServer(EmulatorConfig(speed=50.0)) as emu:
+...     httpx.get(emu.base_url + "/models", headers={"x-api-key": "sk-test-123"}).status_code
+200
+
+From a shell: ``python -m skytells.emulator --port 8790 --data-dir ./emulator-data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+
+from skytells.emulator.app import create_app
+from skytells.emulator.config import DEFAULT_PORT, LOOPBACK_HOSTS, EmulatorConfig
+
+
+class EmulatorServer:
+    """The emulator served by uvicorn in a background thread, on a free port unless one is set.
+
+    ``port=0`` in the config (or the default 8790 left as is with ``free_port=True``) picks a free
+    port. Without a data directory it uses a temporary one and removes it on exit.
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None, *, free_port: bool = True) -> None:
+        config = config or EmulatorConfig()
+        self._temp_dir: str | None = None
+        if config.data_dir is None:
+            self._temp_dir = tempfile.mkdtemp(prefix="skytells-emulator-")
+            config = dataclasses.replace(config, data_dir=self._temp_dir)
+        if free_port and config.port == DEFAULT_PORT:
+            config = dataclasses.replace(config, port=0)
+        self.config = config
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:<port>``"""
+        return f"http://{_url_host(self.config.host)}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>/v1``: what an SDK client takes as its base URL."""
+        return self.root_url + "/v1"
+
+    def start(self) -> EmulatorServer:
+        """Start serving; returns once requests are accepted."""
+        sock = _bind(self.config.host, self.config.port)
+        self.port = sock.getsockname()[1]
+        app = create_app(self.config)
+        server = uvicorn.Server(_uvicorn_config(app, self.config.host, self.port))
+        self._server = server
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(server.serve(sockets=[sock]))
+            except BaseException as exc:  # reported to the starting thread
+                failure.append(exc)
+
+        self._thread = threading.Thread(target=run, name="skytells-emulator", daemon=True)
+        self._thread.start()
+        while not server.started:
+            if failure or not self._thread.is_alive():
+                sock.close()
+                raise RuntimeError(f"the emulator failed to start: {failure[0] if failure else 'exited'}")
+            self._thread.join(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread (and remove a temporary data directory)."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+        self._server = self._thread = None
+        if self._temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir = None
+
+    def admin(self, method: str, path: str, json: Any = None) -> Any:
+        """Call the admin API (``path`` relative to ``/_emulator``); its JSON answer, or raise on non-2xx."""
+        url = f"{self.root_url}/_emulator/{path.lstrip('/')}"
+        response = httpx.request(method, url, json=json, timeout=30)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self) -> None:
+        """Forget every prediction, file, account, fault, outcome rule and delivery."""
+        self.admin("POST", "/reset")
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"EmulatorServer({self.base_url if self.port else 'not started'})"
+
+
+def serve(config: EmulatorConfig | None = None, *, announce: Any = print) -> None:
+    """Serve in the foreground until Ctrl-C; `announce` gets the base URL once requests are accepted."""
+    config = config or EmulatorConfig()
+    if config.data_dir is None:
+        config = dataclasses.replace(config, data_dir=tempfile.mkdtemp(prefix="skytells-emulator-"))
+        announce(f"Data directory: {config.data_dir} (temporary; pass --data-dir to keep it)")
+    sock = _bind(config.host, config.port)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(_uvicorn_config(create_app(config), config.host, port))
+
+    async def run() -> None:
+        task = asyncio.ensure_future(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            announce(f"http://{_url_host(config.host)}:{port}/v1")
+            sys.stdout.flush()
+        await task
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m skytells.emulator", description="Run the local Skytells API emulator."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+    )
+    parser.add_argument("--data-dir", help="where state is kept (default: a fresh temporary directory)")
+    parser.add_argument("--speed", type=float, default=1.0, help="divide every simulated duration by this")
+    parser.add_argument(
+        "--api-key", action="append", default=[], dest="api_keys", help="accept only these keys (repeatable)"
+    )
+    parser.add_argument(
+        "--webhook-allow", action="append", default=[], help="host webhooks may be sent to (repeatable)"
+    )
+    parser.add_argument(
+        "--await-cap", type=float, default=60.0, help="seconds an `await: true` create is held"
+    )
+    parser.add_argument("--rate-limit", type=int, default=600, help="requests per key per minute (0 = off)")
+    parser.add_argument(
+        "--fault", action="append", default=[], dest="faults", help="a fault rule (repeatable)"
+    )
+    parser.add_argument("--seed", type=int, help="seed for fault probabilities")
+    return parser
+
+
+def config_from_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
+    """Parse command-line flags into an `EmulatorConfig` (exits with a message on bad flags)."""
+    from skytells.emulator.faults import parse_fault_spec
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        faults = tuple(parse_fault_spec(spec) for spec in args.faults)
+        return EmulatorConfig(
+            host=args.host,
+            port=args.port,
+            data_dir=args.data_dir,
+            speed=args.speed,
+            api_keys=tuple(args.api_keys),
+            webhook_allow=tuple(args.webhook_allow) or LOOPBACK_HOSTS,
+            await_cap=args.await_cap,
+            rate_limit=args.rate_limit,
+            faults=faults,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m skytells.emulator [flags]``: parse flags and serve until interrupted."""
+    serve(config_from_args(argv))
+    return 0
+
+
+def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", timeout_keep_alive=30
+    )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,233 @@
+"""SQLite persistence of accounts, predictions, idempotency keys and output files.
+
+One connection, used from the event loop thread only; WAL mode with ``synchronous=NORMAL`` keeps
+each commit to a write into the log (no fsync), which survives a killed process.
+
+>>> store = Store("/tmp/emulator-data")
+>>> store.get_prediction("0b9c...") is None
+True
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    id TEXT PRIMARY KEY,
+    api_key TEXT NOT NULL,
+    credits REAL,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    whsec TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS predictions (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS predictions_by_account ON predictions (account, created_at);
+CREATE INDEX IF NOT EXISTS predictions_by_status ON predictions (status);
+CREATE TABLE IF NOT EXISTS idempotency (
+    account TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    prediction_id TEXT NOT NULL,
+    PRIMARY KEY (account, key)
+);
+"""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+@dataclass
+class StoredPrediction:
+    """One prediction as persisted: the wire body plus what the engine needs to resume it."""
+
+    id: str
+    account: str
+    model: str
+    origin: str
+    plan: dict[str, Any]
+    body: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        return str(self.body["status"])
+
+    @property
+    def created_at(self) -> str:
+        return str(self.body["created_at"])
+
+
+@dataclass
+class AccountRow:
+    """One account as persisted."""
+
+    id: str
+    api_key: str
+    credits: float | None
+    suspended: bool
+    whsec: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Filters and paging of a prediction listing."""
+
+    account: str
+    model: str | None = None
+    status: str | None = None
+    created_from: str | None = None
+    created_to: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+class Store:
+    """The emulator's persistent state under one data directory."""
+
+    def __init__(self, data_dir: str | Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.files_root = self.data_dir / "files"
+        self.files_root.mkdir(exist_ok=True)
+        self._db = sqlite3.connect(
+            self.data_dir / "emulator.sqlite3", check_same_thread=False, isolation_level=None
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---- accounts ------------------------------------------------------------------------
+
+    def save_account(self, account: AccountRow) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                account.id,
+                account.api_key,
+                account.credits,
+                int(account.suspended),
+                account.whsec,
+                account.created_at,
+            ),
+        )
+
+    def load_accounts(self) -> list[AccountRow]:
+        rows = self._db.execute("SELECT * FROM accounts ORDER BY created_at").fetchall()
+        return [AccountRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+
+    # ---- predictions ---------------------------------------------------------------------
+
+    def insert_prediction(self, p: StoredPrediction) -> None:
+        self._db.execute(
+            "INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.id, p.account, p.model, p.status, p.created_at, p.origin, _dumps(p.plan), _dumps(p.body)),
+        )
+
+    def update_prediction(self, p: StoredPrediction) -> None:
+        self._db.execute(
+            "UPDATE predictions SET status = ?, plan = ?, body = ? WHERE id = ?",
+            (p.status, _dumps(p.plan), _dumps(p.body), p.id),
+        )
+
+    def get_prediction(self, prediction_id: str) -> StoredPrediction | None:
+        row = self._db.execute(
+            "SELECT id, account, model, origin, plan, body FROM predictions WHERE id = ?", (prediction_id,)
+        ).fetchone()
+        return _prediction_from_row(row) if row else None
+
+    def delete_prediction(self, prediction_id: str) -> None:
+        self._db.execute("DELETE FROM predictions WHERE id = ?", (prediction_id,))
+        self._db.execute("DELETE FROM idempotency WHERE prediction_id = ?", (prediction_id,))
+        shutil.rmtree(self.files_root / prediction_id, ignore_errors=True)
+
+    def list_predictions(self, query: ListQuery) -> tuple[list[StoredPrediction], int]:
+        """One page of an account's predictions, newest first, and the total that match."""
+        where = ["account = ?"]
+        args: list[Any] = [query.account]
+        for column, op, value in (
+            ("model", "=", query.model),
+            ("status", "=", query.status),
+            ("created_at", ">=", query.created_from),
+            ("created_at", "<=", query.created_to),
+        ):
+            if value is not None:
+                where.append(f"{column} {op} ?")
+                args.append(value)
+        clause = " AND ".join(where)
+        total = self._db.execute(f"SELECT COUNT(*) FROM predictions WHERE {clause}", args).fetchone()[0]
+        rows = self._db.execute(
+            f"SELECT id, account, model, origin, plan, body FROM predictions WHERE {clause} "
+            "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            [*args, query.limit, query.offset],
+        ).fetchall()
+        return [_prediction_from_row(r) for r in rows], int(total)
+
+    def unfinished_predictions(self) -> list[StoredPrediction]:
+        """Predictions that had not reached a terminal status (to resume after a restart)."""
+        marks = ", ".join("?" for _ in TERMINAL_STATUSES)
+        rows = self._db.execute(
+            f"SELECT id, account, model, origin, plan, body FROM predictions WHERE status NOT IN ({marks}) "
+            "ORDER BY created_at",
+            TERMINAL_STATUSES,
+        ).fetchall()
+        return [_prediction_from_row(r) for r in rows]
+
+    def count_predictions(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM predictions").fetchone()[0])
+
+    # ---- idempotency ---------------------------------------------------------------------
+
+    def find_idempotent(self, account: str, key: str) -> tuple[str, str] | None:
+        """(body_hash, prediction_id) recorded for an account's Idempotency-Key."""
+        row = self._db.execute(
+            "SELECT body_hash, prediction_id FROM idempotency WHERE account = ? AND key = ?", (account, key)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def remember_idempotent(self, account: str, key: str, body_hash: str, prediction_id: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", (account, key, body_hash, prediction_id)
+        )
+
+    # ---- files ---------------------------------------------------------------------------
+
+    def file_path(self, prediction_id: str, name: str) -> Path:
+        return self.files_root / prediction_id / name
+
+    def remove_files(self, prediction_id: str) -> None:
+        shutil.rmtree(self.files_root / prediction_id, ignore_errors=True)
+
+    # ---- reset ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every account, prediction, idempotency key and file."""
+        self._db.execute("DELETE FROM predictions")
+        self._db.execute("DELETE FROM idempotency")
+        self._db.execute("DELETE FROM accounts")
+        shutil.rmtree(self.files_root, ignore_errors=True)
+        self.files_root.mkdir(exist_ok=True)
+
+
+def _prediction_from_row(row: tuple[Any, ...]) -> StoredPrediction:
+    return StoredPrediction(row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(row[5]))

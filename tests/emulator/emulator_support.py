@@ -1,0 +1,40 @@
+"""Helpers of the emulator tests (imported as ``emulator_support``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from skytells.emulator import EmulatorConfig
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def fast_config(**changes: Any) -> EmulatorConfig:
+    """A fast emulator configuration for a test's own server, with `changes` applied."""
+    settings: dict[str, Any] = {"speed": 100.0, "rate_limit": 0, "sse_keepalive": 0.2, "await_cap": 30.0}
+    settings.update(changes)
+    return EmulatorConfig(**settings)
+
+
+def wait_terminal(http: httpx.Client, prediction_id: str, timeout: float = 20.0) -> dict[str, Any]:
+    """Poll a prediction until it is terminal; the final prediction (fails the test on timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        prediction: dict[str, Any] = http.get(f"/predictions/{prediction_id}").json()
+        if prediction["status"] in TERMINAL:
+            return prediction
+        if time.monotonic() > deadline:
+            raise AssertionError(f"prediction still {prediction['status']} after {timeout}s")
+        time.sleep(0.02)
+
+
+def create(http: httpx.Client, model: str = "truefusion-pro", **body: Any) -> dict[str, Any]:
+    """Create a prediction (201) and return it."""
+    body.setdefault("input", {"prompt": "A lake at dawn"})
+    response = http.post("/predictions", json={"model": model, **body})
+    assert response.status_code in (200, 201), response.text
+    created: dict[str, Any] = response.json()
+    return created

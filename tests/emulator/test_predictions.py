@@ -1,0 +1,209 @@
+"""Create, get, cancel and delete over HTTP: the prediction object and its lifecycle."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+import httpx
+import pytest
+from emulator_support import create, fast_config, wait_terminal
+
+from skytells.emulator import EmulatorServer
+
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+FIELDS = {
+    "id", "status", "type", "stream", "input", "response", "output", "error", "created_at", "started_at",
+    "completed_at", "updated_at", "privacy", "source", "model", "webhook", "metrics", "metadata", "urls",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", ["/predict", "/predictions"])
+def test_create_returns_a_complete_pending_prediction(http: httpx.Client, route: str) -> None:
+    response = http.post(route, json={"model": "truefusion-pro", "input": {"prompt": "A lake"}})
+
+    assert response.status_code == 201
+    assert response.headers["content-type"] == "application/json"
+    p = response.json()
+    assert set(p) == FIELDS
+    assert uuid.UUID(p["id"]).version == 4
+    assert p["status"] == "pending"
+    assert (p["type"], p["source"], p["privacy"], p["stream"]) == ("inference", "api", "private", False)
+    assert p["model"] == {"name": "truefusion-pro", "type": "image"}
+    assert p["webhook"] == {"url": None, "events": []}
+    assert p["input"]["prompt"] == "A lake" and p["input"]["num_outputs"] == 1  # schema defaults applied
+    assert p["output"] is None and p["error"] is None
+    assert TIMESTAMP.match(p["created_at"]) and TIMESTAMP.match(p["updated_at"])
+    assert p["started_at"] is None and p["completed_at"] is None
+    assert p["metrics"] == {"progress": 0}
+    base = f"{http.base_url}predictions/{p['id']}"
+    assert p["urls"] == {
+        "get": base,
+        "cancel": f"{base}/cancel",
+        "stream": f"{base}/stream",
+        "delete": f"{base}/delete",
+    }
+
+
+def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client) -> None:
+    created = create(http, input={"prompt": "A lake", "num_outputs": 2, "output_format": "png"})
+
+    done = wait_terminal(http, created["id"])
+
+    assert done["status"] == "succeeded"
+    assert done["error"] is None
+    assert TIMESTAMP.match(done["started_at"]) and TIMESTAMP.match(done["completed_at"])
+    assert done["created_at"] <= done["started_at"] <= done["completed_at"]
+    assert done["metrics"]["progress"] == 100
+    assert (
+        done["metrics"]["predict_time"] > 0
+        and done["metrics"]["total_time"] >= done["metrics"]["predict_time"]
+    )
+    assert done["metrics"]["image_count"] == 2
+    assert done["metadata"]["billing"]["credits_used"] == pytest.approx(0.10)
+    assert done["metadata"]["data_available"] is True
+    files = done["metadata"]["storage"]["files"]
+    assert [f["url"] for f in files] == done["output"]
+    for f in files:
+        served = httpx.get(f["url"])  # no key: output URLs work in a browser
+        assert served.status_code == 200
+        assert served.headers["content-type"] == "image/png" == f["type"]
+        assert len(served.content) == f["size"]
+        assert served.content.startswith(b"\x89PNG")
+
+
+def test_statuses_seen_by_a_poller_never_include_started(http: httpx.Client) -> None:
+    created = create(http, model="truefusion-x")  # has a cold boot: pending, starting, processing
+    seen = []
+    while not seen or seen[-1] not in ("succeeded", "failed", "cancelled"):
+        status = http.get(f"/predictions/{created['id']}").json()["status"]
+        if not seen or seen[-1] != status:
+            seen.append(status)
+    assert seen[-1] == "succeeded"
+    assert set(seen) <= {"pending", "starting", "processing", "succeeded"}
+
+
+def test_text_models_answer_a_string(http: httpx.Client) -> None:
+    created = create(http, model="gpt-5", input={"prompt": "Say hello"}, **{"await": True})
+    assert created["status"] == "succeeded"
+    assert isinstance(created["output"], str) and created["output"]
+    assert created["metadata"]["storage"]["files"] == []
+
+
+def test_await_holds_the_request_until_the_prediction_is_terminal(http: httpx.Client) -> None:
+    p = http.post("/predict", json={"model": "flux-pro", "input": {"prompt": "x"}, "await": True}).json()
+    assert p["status"] == "succeeded"
+    assert len(p["output"]) == 1
+
+
+def test_await_is_ignored_for_video_models(http: httpx.Client) -> None:
+    p = http.post("/predict", json={"model": "mera", "input": {"prompt": "City"}, "await": True}).json()
+    assert p["status"] == "pending"
+
+
+def test_await_cap_returns_the_current_state() -> None:
+    with EmulatorServer(fast_config(await_cap=0.2, speed=1.0)) as emu:
+        p = httpx.post(
+            emu.base_url + "/predict",
+            json={"model": "truefusion-x", "input": {"prompt": "x"}, "await": True},
+            headers={"x-api-key": "sk-test-cap"},
+        ).json()
+    assert p["status"] in ("pending", "starting")
+
+
+def test_missing_input_means_an_empty_object_and_is_validated(http: httpx.Client) -> None:
+    response = http.post("/predictions", json={"model": "truefusion-pro"})
+    assert response.status_code == 400
+    assert response.json()["error"]["error_id"] == "INVALID_INPUT"
+    assert "prompt" in response.json()["error"]["message"]
+    ok = http.post("/predictions", json={"model": "deepbrain-router", "input": {"prompt": "hi"}})
+    assert ok.status_code == 201
+
+
+def test_get_returns_the_same_prediction(http: httpx.Client) -> None:
+    created = create(http)
+    got = http.get(f"/predictions/{created['id']}")
+    assert got.status_code == 200
+    assert got.json()["id"] == created["id"]
+    assert got.json()["created_at"] == created["created_at"]
+
+
+def test_unknown_prediction_is_404(http: httpx.Client) -> None:
+    response = http.get(f"/predictions/{uuid.uuid4()}")
+    assert response.status_code == 404
+    assert response.json()["error"]["error_id"] == "PREDICTION_NOT_FOUND"
+
+
+def test_cancel_takes_effect_at_once(http: httpx.Client, emulator: EmulatorServer) -> None:
+    emulator.admin("POST", "/outcomes", {"model": "*", "outcome": "pending"})
+    created = create(http)
+
+    cancelled = http.post(f"/predictions/{created['id']}/cancel")
+
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["completed_at"] is not None
+    assert http.get(f"/predictions/{created['id']}").json()["status"] == "cancelled"
+
+
+def test_cancel_releases_a_held_await_request(http: httpx.Client, emulator: EmulatorServer) -> None:
+    emulator.admin("POST", "/outcomes", {"model": "*", "outcome": "pending"})
+    answers: list[dict[str, object]] = []
+
+    def held_create() -> None:
+        body = {"model": "flux-pro", "input": {"prompt": "x"}, "await": True}
+        answers.append(http.post("/predictions", json=body).json())
+
+    thread = threading.Thread(target=held_create)
+    thread.start()
+    prediction_id = None
+    while prediction_id is None:
+        listed = http.get("/predictions").json()["data"]
+        prediction_id = listed[0]["id"] if listed else None
+    http.post(f"/predictions/{prediction_id}/cancel")
+    thread.join(10)
+
+    assert answers and answers[0]["status"] == "cancelled"
+
+
+def test_cancelling_a_finished_prediction_returns_it_unchanged(http: httpx.Client) -> None:
+    done = http.post("/predict", json={"model": "flux-pro", "input": {"prompt": "x"}, "await": True}).json()
+    again = http.post(f"/predictions/{done['id']}/cancel").json()
+    assert again["status"] == "succeeded"
+    assert again["output"] == done["output"]
+    assert again["updated_at"] == done["updated_at"]
+
+
+@pytest.mark.parametrize("suffix", ["", "/delete"])
+def test_delete_removes_the_record_and_its_files(http: httpx.Client, suffix: str) -> None:
+    done = http.post("/predict", json={"model": "flux-pro", "input": {"prompt": "x"}, "await": True}).json()
+    assert httpx.get(done["output"][0]).status_code == 200
+
+    deleted = http.delete(f"/predictions/{done['id']}{suffix}")
+
+    assert deleted.status_code == 200
+    assert deleted.json()["id"] == done["id"]
+    assert http.get(f"/predictions/{done['id']}").status_code == 404
+    gone = httpx.get(done["output"][0])
+    assert gone.status_code == 404
+    assert gone.json()["error"]["error_id"] == "FILE_NOT_FOUND"
+
+
+def test_deleting_a_running_prediction_cancels_it_first(http: httpx.Client) -> None:
+    created = create(http, model="mera", input={"prompt": "x"})
+    deleted = http.delete(f"/predictions/{created['id']}").json()
+    assert deleted["status"] == "cancelled"
+    assert http.get(f"/predictions/{created['id']}").status_code == 404
+
+
+def test_video_and_audio_models_give_one_playable_file(http: httpx.Client) -> None:
+    video = create(http, model="mera", input={"prompt": "City", "seconds": "8", "size": "1280x720"})
+    song = create(http, model="beatfusion-2.0", input={"lyrics": "[Verse]\nla la", "prompt": "pop"})
+    for created, mime in ((video, "video/mp4"), (song, "audio/mpeg")):
+        done = wait_terminal(http, created["id"])
+        assert done["status"] == "succeeded", done
+        assert isinstance(done["output"], str)
+        served = httpx.get(done["output"])
+        assert served.headers["content-type"] == mime
+        assert done["metadata"]["storage"]["files"][0]["size"] == len(served.content)
