@@ -1,0 +1,407 @@
+"""Webhook delivery: the request's ``webhook`` option, signing, retries, allow-list, delivery log.
+
+Every delivery POSTs the prediction object (bare JSON) and is signed two ways:
+
+- ``X-Skytells-Signature``: hex HMAC-SHA256 of the raw body keyed by the account's API key (what the
+  TypeScript SDK verifies);
+- Standard Webhooks: ``webhook-id`` (stable across retries), ``webhook-timestamp`` (per attempt) and
+  ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by the decoded
+  ``whsec_`` secret of the account.
+
+Terminal events (completed, failed, canceled) are retried with backoff on a non-2xx answer or a
+connection error; ``started`` is sent once. Only allowed hosts are contacted (loopback by default);
+anything else is logged as ``blocked``.
+
+>>> dispatcher = WebhookDispatcher(allow_hosts=("127.0.0.1",), speed=10.0)
+>>> # inside the server's event loop:
+>>> # await dispatcher.start()
+>>> # dispatcher.notify(signing_key=key, secret=whsec, webhook={"url": url, "events": ["completed"]},
+>>> #                   event="completed", prediction=payload, account=account_id)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from .errors import ApiError
+
+__all__ = [
+    "ALL_EVENTS",
+    "CLIENT_EVENT_NAMES",
+    "DEFAULT_RETRY_SCHEDULE",
+    "TERMINAL_EVENTS",
+    "WebhookDispatcher",
+    "canonical_event",
+    "new_secret",
+    "normalize_webhook",
+    "sign_skytells",
+    "sign_standard",
+    "wants_event",
+]
+
+#: The events a delivery can be for (canonical names).
+ALL_EVENTS = ("started", "completed", "failed", "canceled")
+TERMINAL_EVENTS = ("completed", "failed", "canceled")
+#: Every event name a client may send, and the canonical event it means.
+CLIENT_EVENT_NAMES: dict[str, str] = {
+    "started": "started",
+    "start": "started",
+    "completed": "completed",
+    "failed": "failed",
+    "canceled": "canceled",
+    "cancelled": "canceled",
+    "prediction.started": "started",
+    "prediction.succeeded": "completed",
+    "prediction.failed": "failed",
+    "prediction.cancelled": "canceled",
+    "prediction.canceled": "canceled",
+}
+#: Prediction statuses accepted by `notify` in place of an event name.
+_STATUS_EVENTS = {"starting": "started", "succeeded": "completed", "cancelled": "canceled"}
+#: Seconds before each retry of a terminal event, at speed 1.
+DEFAULT_RETRY_SCHEDULE = (1.0, 2.0, 4.0, 8.0)
+USER_AGENT = "Skytells-Webhooks/1.0 (skytells-emulator)"
+MAX_URL_LENGTH = 2048
+MAX_LOG_ENTRIES = 10_000
+
+
+def new_secret() -> str:
+    """A fresh Standard Webhooks signing secret: ``whsec_`` + base64 of 24 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def sign_skytells(body: bytes, key: str) -> str:
+    """``X-Skytells-Signature``: lowercase hex HMAC-SHA256 of the raw body."""
+    return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+
+
+def sign_standard(msg_id: str, timestamp: int, body: bytes, secret: str) -> str:
+    """``webhook-signature`` value (``v1,<base64>``) for a ``whsec_`` secret."""
+    encoded = secret.removeprefix("whsec_")
+    key = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+    digest = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def canonical_event(name: str) -> str | None:
+    """``completed``/``failed``/``canceled``/``started`` for an event or status name, else None."""
+    lowered = name.strip().lower()
+    return CLIENT_EVENT_NAMES.get(lowered) or _STATUS_EVENTS.get(lowered)
+
+
+def normalize_webhook(value: Any, events_filter: Any = None) -> dict[str, Any] | None:
+    """The ``webhook`` request option as ``{"url", "events"}``, or None when absent.
+
+    Accepts ``{"url", "events"}`` or a URL string (with ``webhook_events_filter``). Missing or empty
+    events mean every terminal event. Raises `ApiError` ``INVALID_PARAMETER`` on bad input.
+
+    >>> normalize_webhook("https://example.com/hook", ["completed"])
+    {'url': 'https://example.com/hook', 'events': ['completed']}
+    """
+    if value is None or value == "" or value == {}:
+        if events_filter not in (None, []):
+            raise _invalid("'webhook_events_filter' needs a 'webhook' URL")
+        return None
+    url: Any
+    events: Any
+    if isinstance(value, str):
+        url, events = value, events_filter
+    elif isinstance(value, dict):
+        url = value.get("url")
+        events = value.get("events", events_filter)
+    else:
+        raise _invalid("'webhook' must be a URL string or an object with 'url' and 'events'")
+    return {"url": _checked_url(url), "events": _checked_events(events)}
+
+
+def wants_event(webhook: Mapping[str, Any], event: str) -> bool:
+    """Whether `webhook` (as `normalize_webhook` returns it) asked for `event`."""
+    wanted = canonical_event(event)
+    events = webhook.get("events") or TERMINAL_EVENTS
+    return wanted is not None and any(canonical_event(str(name)) == wanted for name in events)
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError("INVALID_PARAMETER", message)
+
+
+def _checked_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _invalid("'webhook.url' must be a non-empty http(s) URL")
+    url = value.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise _invalid(f"'webhook.url' is longer than {MAX_URL_LENGTH} characters")
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise _invalid(f"'webhook.url' is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise _invalid("'webhook.url' must be an absolute http:// or https:// URL")
+    return url
+
+
+def _checked_events(events: Any) -> list[str]:
+    if events is None or events == []:
+        return list(TERMINAL_EVENTS)
+    if isinstance(events, str):
+        events = [events]
+    if not isinstance(events, list) or not all(isinstance(name, str) for name in events):
+        raise _invalid("'webhook.events' must be a list of event names")
+    names: list[str] = []
+    for name in events:
+        if name.strip() == "*":
+            return list(ALL_EVENTS)
+        if name.strip().lower() not in CLIENT_EVENT_NAMES:
+            known = ", ".join(CLIENT_EVENT_NAMES)
+            raise _invalid(f"Unknown webhook event '{name}'; expected one of: {known}")
+        if name.strip() not in names:
+            names.append(name.strip())
+    return names
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class _Delivery:
+    """One webhook message and its attempts (the log entry plus what is needed to send it)."""
+
+    def __init__(
+        self, *, url: str, event: str, body: bytes, prediction_id: str, account: str | None,
+        signing_key: str | None, secret: str | None, max_attempts: int,
+    ) -> None:  # fmt: skip
+        self.id = "msg_" + uuid.uuid4().hex
+        self.url, self.event, self.body = url, event, body
+        self.prediction_id, self.account = prediction_id, account
+        self.signing_key, self.secret = signing_key, secret
+        self.max_attempts = max_attempts
+        self.status = "pending"
+        self.attempts = 0
+        self.response_status: int | None = None
+        self.last_error: str | None = None
+        self.created_at = self.updated_at = _now_iso()
+        self.delivered_at: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Skytells-Event": self.event,
+        }
+        if self.signing_key:
+            headers["X-Skytells-Signature"] = sign_skytells(self.body, self.signing_key)
+        if self.secret:
+            timestamp = int(time.time())
+            headers["webhook-id"] = self.id
+            headers["webhook-timestamp"] = str(timestamp)
+            headers["webhook-signature"] = sign_standard(self.id, timestamp, self.body, self.secret)
+        return headers
+
+    def record(self, status: str, response_status: int | None = None, error: str | None = None) -> None:
+        self.status, self.response_status, self.last_error = status, response_status, error
+        self.updated_at = _now_iso()
+        if status == "delivered":
+            self.delivered_at = self.updated_at
+
+    def entry(self) -> dict[str, Any]:
+        """The public log entry: never the signing key or the secret."""
+        return {
+            "id": self.id,
+            "prediction_id": self.prediction_id,
+            "event": self.event,
+            "url": self.url,
+            "status": self.status,
+            "attempts": self.attempts,
+            "max_attempts": self.max_attempts,
+            "response_status": self.response_status,
+            "last_error": self.last_error,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "delivered_at": self.delivered_at,
+        }
+
+
+class WebhookDispatcher:
+    """Sends webhooks in the background of the server's event loop; keeps a delivery log.
+
+    `allow_hosts` are exact host names or IPs (``"*"`` allows every host). `speed` divides the retry
+    delays (it may be changed while running). `notify` never blocks and may be called from any thread.
+    """
+
+    def __init__(
+        self,
+        allow_hosts: Iterable[str] = ("127.0.0.1", "localhost", "::1"),
+        speed: float = 1.0,
+        *,
+        retry_schedule: Sequence[float] = DEFAULT_RETRY_SCHEDULE,
+        timeout: float = 5.0,
+        max_concurrency: int = 64,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.allow_hosts = {host.strip().strip("[]").lower() for host in allow_hosts}
+        self.speed = speed
+        self.retry_schedule = tuple(retry_schedule)
+        self.timeout = timeout
+        self._max_concurrency = max_concurrency
+        self._transport = transport
+        self._log: OrderedDict[str, _Delivery] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._semaphore: asyncio.Semaphore | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._backlog: list[_Delivery] = []
+
+    async def start(self) -> None:
+        """Binds to the running event loop and sends anything queued before."""
+        self._loop = asyncio.get_running_loop()
+        self._semaphore = asyncio.Semaphore(self._max_concurrency)
+        self._client = httpx.AsyncClient(
+            timeout=self.timeout, follow_redirects=False, trust_env=False, transport=self._transport
+        )
+        backlog, self._backlog = self._backlog, []
+        for delivery in backlog:
+            self._spawn(delivery)
+
+    async def stop(self) -> None:
+        """Cancels deliveries in flight (their log entries keep their last state) and closes the client."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+        self._client, self._loop = None, None
+
+    async def wait_idle(self) -> None:
+        """Returns once no delivery is in flight (retries included)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def notify(
+        self,
+        *,
+        signing_key: str | None,
+        secret: str | None,
+        webhook: Mapping[str, Any] | None,
+        event: str,
+        prediction: Mapping[str, Any],
+        account: str | None = None,
+    ) -> str | None:
+        """Queues the webhook for `event` if `webhook` asked for it; returns the delivery id or None.
+
+        `event` is an event name (``completed``, ``prediction.succeeded`` ...) or a prediction status
+        (``succeeded``, ``cancelled`` ...). Returns at once; the POST happens in the background.
+        """
+        canonical = canonical_event(event)
+        if not webhook or not webhook.get("url") or canonical is None or not wants_event(webhook, canonical):
+            return None
+        url = str(webhook["url"])
+        delivery = _Delivery(
+            url=url,
+            event=canonical,
+            body=json.dumps(prediction, separators=(",", ":"), ensure_ascii=False).encode(),
+            prediction_id=str(prediction.get("id", "")),
+            account=account,
+            signing_key=signing_key,
+            secret=secret,
+            max_attempts=1 + len(self.retry_schedule) if canonical in TERMINAL_EVENTS else 1,
+        )
+        self._remember(delivery)
+        if not self.host_allowed(url):
+            delivery.record("blocked", error=f"host not in the webhook allow-list: {urlsplit(url).hostname}")
+            return delivery.id
+        self._submit(delivery)
+        return delivery.id
+
+    def host_allowed(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return "*" in self.allow_hosts or host in self.allow_hosts
+
+    def deliveries(self, account: str | None = None) -> list[dict[str, Any]]:
+        """The delivery log, oldest first; only `account`'s deliveries when given."""
+        with self._lock:
+            items = list(self._log.values())
+        return [d.entry() for d in items if account is None or d.account == account]
+
+    def clear(self) -> None:
+        """Forgets the log and cancels deliveries in flight or waiting for a retry."""
+        with self._lock:
+            self._log.clear()
+        self._backlog.clear()
+        tasks = list(self._tasks)
+        if not tasks or self._loop is None or self._loop.is_closed():
+            return
+        for task in tasks:
+            self._loop.call_soon_threadsafe(task.cancel)
+
+    def _remember(self, delivery: _Delivery) -> None:
+        with self._lock:
+            self._log[delivery.id] = delivery
+            while len(self._log) > MAX_LOG_ENTRIES:
+                self._log.popitem(last=False)
+
+    def _submit(self, delivery: _Delivery) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            self._backlog.append(delivery)
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._spawn(delivery)
+        else:
+            loop.call_soon_threadsafe(self._spawn, delivery)
+
+    def _spawn(self, delivery: _Delivery) -> None:
+        task = asyncio.get_running_loop().create_task(self._deliver(delivery))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, delivery: _Delivery) -> None:
+        while True:
+            ok = await self._attempt(delivery)
+            if ok or delivery.attempts >= delivery.max_attempts or delivery.response_status == 410:
+                if not ok:
+                    delivery.record("failed", delivery.response_status, delivery.last_error)
+                return
+            delivery.record("retrying", delivery.response_status, delivery.last_error)
+            delay = self.retry_schedule[min(delivery.attempts - 1, len(self.retry_schedule) - 1)]
+            await asyncio.sleep(delay / max(self.speed, 1e-9))
+
+    async def _attempt(self, delivery: _Delivery) -> bool:
+        assert self._client is not None and self._semaphore is not None
+        async with self._semaphore:
+            delivery.attempts += 1
+            try:
+                response = await self._client.post(
+                    delivery.url, content=delivery.body, headers=delivery.headers()
+                )
+            except httpx.HTTPError as exc:
+                delivery.record(
+                    delivery.status, None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                )
+                return False
+        if 200 <= response.status_code < 300:
+            delivery.record("delivered", response.status_code)
+            return True
+        delivery.record(delivery.status, response.status_code, f"HTTP {response.status_code}")
+        return False
