@@ -113,7 +113,7 @@ def test_wait_on_a_cancelled_prediction_exits_6(cli: Invoke, client: SkytellsCli
     assert f"{prediction['id']} cancelled" in cancelled.stdout
     result = cli("predictions", "wait", prediction["id"])
     assert result.exit_code == 6, result.output
-    assert result.stderr.startswith("Error [PREDICTION_CANCELLED]")
+    assert result.stderr.splitlines()[-1].startswith("Error [PREDICTION_CANCELLED]")
 
 
 def test_cancel_json_and_delete(cli: Invoke, client: SkytellsClient, emulator: Any) -> None:

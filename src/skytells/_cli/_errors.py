@@ -74,7 +74,8 @@ class CliError(click.ClickException):
     def __init__(self, message: str, error_id: str, exit_code: int = ExitCode.ERROR) -> None:
         super().__init__(_one_line(redact(message)))
         self.error_id = error_id
-        self.exit_code = int(exit_code)
+        # click declares `exit_code` as a class variable; each of these errors carries its own.
+        self.__dict__["exit_code"] = int(exit_code)
 
     def format_message(self) -> str:
         return f"[{self.error_id}] {self.message}"

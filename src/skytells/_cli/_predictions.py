@@ -112,7 +112,7 @@ def cancel_prediction(prediction_id: str, as_json: bool, local: bool, base_url: 
     if as_json:
         emit_json(prediction)
     else:
-        stdout().print(f"{prediction.get('id', prediction_id)} ", status_text(prediction.get("status")))
+        stdout().print(str(prediction.get("id", prediction_id)), status_text(prediction.get("status")))
 
 
 @predictions.command("delete")
@@ -133,23 +133,19 @@ def _list_page(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     result = client.predictions.list(
         page=page,
-        since=filters.get("since"),
-        until=filters.get("until"),
-        model=filters.get("model"),
-        options={"status": filters["status"]} if filters.get("status") else None,
+        since=filters["since"],
+        until=filters["until"],
+        model=filters["model"],
+        status=filters["status"],
     )
-    data = [dict(item) for item in result.data]
-    return data, _pagination_dict(result.pagination)
+    return [dict(item) for item in result.data], _pagination_dict(result.pagination)
 
 
 def _every_prediction(client: SkytellsClient, filters: Mapping[str, str | None]) -> Iterator[dict[str, Any]]:
-    page = 1
-    while True:
-        data, pagination = _list_page(client, page, filters)
-        yield from data
-        if not data or page >= int(pagination.get("last_page") or page):
-            return
-        page += 1
+    everything = client.predictions.list_all(
+        since=filters["since"], until=filters["until"], model=filters["model"], status=filters["status"]
+    )
+    return (dict(item) for item in everything)
 
 
 def _pagination_dict(pagination: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ._errors import CliError, ExitCode
 LOCAL_API_KEY = "sk-local-skytells-cli"
 """The key every ``--local`` command uses, so successive commands share one local account."""
 
-LOCAL_SPEED = 4.0
+LOCAL_SPEED = 2.0
 """How much faster than the real platform the embedded emulator runs (an image takes a few seconds)."""
 
 

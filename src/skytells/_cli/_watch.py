@@ -7,7 +7,17 @@ from typing import Any, NoReturn
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from skytells import SkytellsClient
 
@@ -76,7 +86,7 @@ class _Display:
         model = prediction.get("model")
         label = model.get("name") if isinstance(model, Mapping) else None
         self._progress = Progress(
-            SpinnerColumn(finished_text="•"),
+            _StatusMark(),
             TextColumn("[bold]{task.description}"),
             TextColumn("{task.fields[status]:<10}"),
             BarColumn(),
@@ -112,3 +122,19 @@ class _Display:
         self._progress.update(self._task, **update)
         if status in TERMINAL:
             self._progress.stop_task(self._task)
+
+
+class _StatusMark(ProgressColumn):
+    """A spinner while the prediction runs, then a mark for how it ended."""
+
+    _MARKS = {"succeeded": Text("✔", style="green"), "failed": Text("✖", style="red")}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._spinner = SpinnerColumn()
+
+    def render(self, task: Task) -> Any:
+        status = task.fields.get("status")
+        if status in TERMINAL:
+            return self._MARKS.get(status, Text("■", style="yellow"))
+        return self._spinner.render(task)
