@@ -1,1 +1,154 @@
-"""Skytells Python SDK."""
+"""The Skytells Python SDK: run image, video, audio and text models on the Skytells AI platform.
+
+>>> from skytells import SkytellsClient
+>>> client = SkytellsClient()                  # SKYTELLS_API_KEY from the environment
+>>> prediction = client.run("truefusion-pro", input={"prompt": "A serene mountain lake"})
+>>> prediction.outputs()
+'https://.../output.webp'
+
+Async: ``AsyncSkytellsClient`` has the same methods as coroutines. Errors are :class:`SkytellsError`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
+from ._client import ModelsAPI, PredictionsAPI, SkytellsClient
+from ._core._config import API_BASE_URL
+from ._core._sse import StreamEvent
+from ._exceptions import (
+    AbortedError,
+    AuthenticationError,
+    DispatchError,
+    InvalidInputError,
+    NetworkError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    PredictionFailedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    SkytellsError,
+    WaitTimeoutError,
+    WebhookVerificationError,
+)
+from ._prediction import AsyncPrediction, Prediction
+from ._version import __version__
+from .types import (
+    ApiErrorId,
+    ClientOptions,
+    ModelFieldsOptions,
+    ModelPrivacy,
+    ModelType,
+    OnProgressCallback,
+    PaginatedResponse,
+    Pagination,
+    PredictionRequest,
+    PredictionSdkOptions,
+    PredictionsListOptions,
+    PredictionSource,
+    PredictionStatus,
+    PredictionType,
+    PricingOperator,
+    PricingUnit,
+    QueueItem,
+    RetryOptions,
+    RunOptions,
+    WaitOptions,
+)
+
+#: ``skytells.Client(api_key=...)``: the same class as :class:`SkytellsClient`.
+Client = SkytellsClient
+#: The same class as :class:`AsyncSkytellsClient`.
+AsyncClient = AsyncSkytellsClient
+
+__all__ = [
+    "API_BASE_URL",
+    "AbortedError",
+    "ApiErrorId",
+    "AsyncClient",
+    "AsyncModelsAPI",
+    "AsyncPrediction",
+    "AsyncPredictionsAPI",
+    "AsyncSkytellsClient",
+    "AuthenticationError",
+    "Client",
+    "ClientOptions",
+    "DispatchError",
+    "InvalidInputError",
+    "ModelFieldsOptions",
+    "ModelPrivacy",
+    "ModelType",
+    "ModelsAPI",
+    "NetworkError",
+    "NotFoundError",
+    "OnProgressCallback",
+    "PaginatedResponse",
+    "Pagination",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "Prediction",
+    "PredictionFailedError",
+    "PredictionRequest",
+    "PredictionSdkOptions",
+    "PredictionSource",
+    "PredictionStatus",
+    "PredictionType",
+    "PredictionsAPI",
+    "PredictionsListOptions",
+    "PricingOperator",
+    "PricingUnit",
+    "QueueItem",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "RetryOptions",
+    "RunOptions",
+    "ServerError",
+    "Skytells",
+    "SkytellsClient",
+    "SkytellsError",
+    "StreamEvent",
+    "WaitOptions",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+    "__version__",
+    "create_client",
+]
+
+
+def Skytells(
+    api_key: str | None = None,
+    options: ClientOptions | Mapping[str, Any] | None = None,
+    *,
+    base_url: str | None = None,
+    timeout: float = 60_000,
+    headers: Mapping[str, str] | None = None,
+    retry: RetryOptions | Mapping[str, Any] | None = None,
+) -> SkytellsClient:
+    """Create a :class:`SkytellsClient` (the factory of the published 1.0.0 package).
+
+    >>> client = Skytells("sk-...", timeout=30_000, retry={"retries": 2})
+    """
+    return SkytellsClient(api_key, options, base_url=base_url, timeout=timeout, headers=headers, retry=retry)
+
+
+def create_client(
+    api_key: str | None = None,
+    options: ClientOptions | Mapping[str, Any] | None = None,
+    *,
+    base_url: str | None = None,
+    timeout: float = 60_000,
+    headers: Mapping[str, str] | None = None,
+    retry: RetryOptions | Mapping[str, Any] | None = None,
+) -> SkytellsClient:
+    """Deprecated: use ``SkytellsClient(api_key)``."""
+    warnings.warn(
+        "create_client() is deprecated; use SkytellsClient(api_key) instead.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return Skytells(api_key, options, base_url=base_url, timeout=timeout, headers=headers, retry=retry)

@@ -1,0 +1,513 @@
+"""The asyncio client: the same flows as the sync client, driven over one ``httpx.AsyncClient``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import os
+import threading
+import time
+import warnings
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from ._client import Payload, PredictionRef, failure_of, http_limits, strip_auth
+from ._core import _flows as flows
+from ._core._arguments import fields_call, list_call, run_call, wait_call
+from ._core._config import resolve_config
+from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
+from ._core._payloads import create_body, sdk_options, split_positional
+from ._core._responses import error_from_failure
+from ._core._sse import StreamEvent
+from ._core._stream import EventStream
+from ._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
+from ._prediction import AsyncPrediction, write_files
+from .types._options import (
+    DEFAULT_TIMEOUT_MS,
+    ClientOptions,
+    ModelFieldsOptions,
+    OnProgressCallback,
+    PredictionRequest,
+    PredictionSdkOptions,
+    PredictionsListOptions,
+    QueueItem,
+    RetryOptions,
+    RunOptions,
+    WaitOptions,
+)
+from .types._pagination import PaginatedResponse
+
+__all__ = ["AsyncModelsAPI", "AsyncPredictionsAPI", "AsyncSkytellsClient"]
+
+logger = logging.getLogger("skytells")
+_T = TypeVar("_T")
+
+#: connection pool of the async client: sized for thousands of concurrent predictions
+ASYNC_MAX_CONNECTIONS = 1000
+ASYNC_MAX_KEEPALIVE = 200
+
+
+class AsyncPredictionsAPI:
+    """``client.predictions`` of :class:`AsyncSkytellsClient` (coroutines)."""
+
+    def __init__(self, client: AsyncSkytellsClient) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        payload: Payload | str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool | None = None,
+        await_: bool | None = None,
+        options: PredictionSdkOptions | Mapping[str, Any] | None = None,
+        compatibility_check: bool | None = None,
+        auto_await: bool | None = None,
+    ) -> AsyncPrediction:
+        """Start a prediction in the background (``await`` false unless asked); returns it at once."""
+        input, options = split_positional(payload, input, options)
+        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
+        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        flow = flows.create(self._client._ctx, body, sdk, default_await=False)
+        return self._client._wrap(await self._client._drive(flow))
+
+    async def get(self, id: PredictionRef) -> AsyncPrediction:
+        """Fetch a prediction by id (or the prediction itself: its ``urls.get`` is followed)."""
+        return self._client._wrap(await self._client._drive(flows.get(self._client._ctx, id)))
+
+    async def list(
+        self,
+        page: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        model: str | None = None,
+        options: PredictionsListOptions | Mapping[str, Any] | None = None,
+        *,
+        per_page: int | None = None,
+        status: str | None = None,
+    ) -> PaginatedResponse[AsyncPrediction]:
+        """One page of predictions, newest first: ``.data`` and ``.pagination``."""
+        params = flows.list_params(**list_call(page, since, until, model, options, per_page, status))
+        body = await self._client._drive(flows.list_page(self._client._ctx, params))
+        return self._client._page(body)
+
+    async def list_all(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        model: str | None = None,
+        options: PredictionsListOptions | Mapping[str, Any] | None = None,
+        *,
+        per_page: int | None = None,
+        status: str | None = None,
+    ) -> AsyncIterator[AsyncPrediction]:
+        """Every prediction matching the filters, page after page: ``async for p in ...``."""
+        args = list_call(None, since, until, model, options, per_page, status)
+        params: dict[str, str] | None = flows.list_params(**args)
+        while params is not None:
+            body = await self._client._drive(flows.list_page(self._client._ctx, params))
+            for item in self._client._page(body).data:
+                yield item
+            params = flows.next_page(body, params)
+
+
+class AsyncModelsAPI:
+    """``client.models`` of :class:`AsyncSkytellsClient` (coroutines)."""
+
+    def __init__(self, client: AsyncSkytellsClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every available model (``fields`` adds ``input_schema`` / ``output_schema``)."""
+        flow = flows.list_models(self._client._ctx, fields_call(fields, options))
+        result: list[dict[str, Any]] = await self._client._drive(flow)
+        return result
+
+    async def get(
+        self,
+        slug: str,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """One model by slug; ``MODEL_NOT_FOUND`` (404) when there is none."""
+        flow = flows.get_model(self._client._ctx, slug, fields_call(fields, options))
+        result: dict[str, Any] = await self._client._drive(flow)
+        return result
+
+
+class AsyncSkytellsClient:
+    """The asyncio Skytells client: the methods of :class:`SkytellsClient` as coroutines
+    (``queue()`` stays synchronous), on one native ``httpx.AsyncClient``.
+
+    >>> async with AsyncSkytellsClient() as client:
+    ...     results = await asyncio.gather(*(client.run("flux-pro", input={"prompt": p}) for p in prompts))
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        options: ClientOptions | Mapping[str, Any] | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_MS,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryOptions | Mapping[str, Any] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        max_connections: int | None = None,
+        max_keepalive_connections: int | None = None,
+    ) -> None:
+        config = resolve_config(
+            api_key,
+            options,
+            base_url=base_url,
+            timeout=timeout,
+            headers=headers,
+            retry=retry,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive_connections,
+        )
+        self._ctx = flows.Context(config)
+        self._owns_http = http_client is None
+        limits = http_limits(config, ASYNC_MAX_CONNECTIONS, ASYNC_MAX_KEEPALIVE)
+        self._http = http_client or httpx.AsyncClient(limits=limits)
+        self._http.base_url = httpx.URL(config.base_url + "/")
+        self._http.headers.update(config.default_headers())
+        self._http.timeout = httpx.Timeout(config.timeout)
+        self._queue: list[QueueItem] = []
+        self._lock = threading.Lock()
+        self.predictions = AsyncPredictionsAPI(self)
+        self.models = AsyncModelsAPI(self)
+
+    # ---- configuration ---------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._ctx.config.base_url
+
+    @property
+    def timeout(self) -> float:
+        """The HTTP timeout in milliseconds."""
+        return self._ctx.config.timeout_ms
+
+    @property
+    def retry(self) -> RetryOptions:
+        return self._ctx.config.retry
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # ---- predictions -----------------------------------------------------------------------------
+
+    async def run(
+        self,
+        model: str,
+        input: Mapping[str, Any] | None = None,
+        on_progress: OnProgressCallback | None = None,
+        *,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool = False,
+        options: RunOptions | Mapping[str, Any] | None = None,
+        interval: float | None = None,
+        max_wait: float | None = None,
+        signal: Any = None,
+    ) -> AsyncPrediction:
+        """Run a model and return the finished prediction (see :meth:`SkytellsClient.run`)."""
+        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal)
+        flow = flows.run(
+            self._ctx,
+            body,
+            on_progress=on_progress,
+            interval_ms=polling.interval_ms,
+            max_wait_ms=polling.max_wait_ms,
+            signal=polling.signal,
+        )
+        return self._wrap(await self._drive(flow))
+
+    async def predict(
+        self,
+        payload: Payload | str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool | None = None,
+        await_: bool | None = None,
+        options: PredictionSdkOptions | Mapping[str, Any] | None = None,
+        compatibility_check: bool | None = None,
+        auto_await: bool | None = None,
+    ) -> AsyncPrediction:
+        """Start a prediction and return it as the API answered (``await`` only when asked)."""
+        input, options = split_positional(payload, input, options)
+        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
+        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        return self._wrap(await self._drive(flows.create(self._ctx, body, sdk)))
+
+    async def wait(
+        self,
+        prediction: PredictionRef,
+        options: WaitOptions | Mapping[str, Any] | None = None,
+        on_progress: OnProgressCallback | None = None,
+        *,
+        interval: float | None = None,
+        max_wait: float | None = None,
+        signal: Any = None,
+    ) -> AsyncPrediction:
+        """Poll until a terminal status and return the final state (see :meth:`SkytellsClient.wait`)."""
+        polling = wait_call(options, interval, max_wait, signal)
+        flow = flows.wait(
+            self._ctx,
+            prediction,
+            interval_ms=polling.interval_ms,
+            max_wait_ms=polling.max_wait_ms,
+            signal=polling.signal,
+            on_progress=on_progress,
+        )
+        return self._wrap(await self._drive(flow))
+
+    def queue(
+        self,
+        payload: Payload | str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool | None = None,
+    ) -> Any:
+        """Queue a request locally (returns None) until :meth:`dispatch`.
+
+        ``queue("model", input=..., webhook=...)`` returns an awaitable that starts the prediction.
+        """
+        body = create_body(payload, input, model=model, webhook=webhook, stream=stream)
+        if isinstance(payload, str) or (payload is None and model is not None):
+            return self._create_now(body)
+        with self._lock:
+            self._queue.append(QueueItem(PredictionRequest.from_dict(body)))
+        return None
+
+    async def _create_now(self, body: dict[str, Any]) -> AsyncPrediction:
+        return self._wrap(await self._drive(flows.create(self._ctx, body, default_await=False)))
+
+    async def dispatch(self) -> list[AsyncPrediction]:
+        """Send every queued request concurrently; the predictions in queue order (see the sync twin)."""
+        with self._lock:
+            items, self._queue = self._queue, []
+
+        async def send(item: QueueItem) -> Any:
+            try:
+                return await self.predictions.create(item.request)
+            except SkytellsError as error:
+                return error
+
+        outcomes = await asyncio.gather(*(send(item) for item in items))
+        try:
+            result: list[AsyncPrediction] = flows.combine_dispatch(outcomes)
+        except DispatchError as error:
+            raise self._rewrap(error) from None
+        return result
+
+    async def stream_prediction(self, id: PredictionRef) -> AsyncPrediction:
+        """The prediction with its streaming endpoint in ``["urls"]["stream"]``."""
+        return self._wrap(await self._drive(flows.stream_info(self._ctx, id)))
+
+    async def stream_events(
+        self, id: PredictionRef, *, last_event_id: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """Live Server-Sent Events of a prediction: ``async for event in client.stream_events(id)``."""
+        stream = EventStream(self._ctx.config.api_key, flows.prediction_id(id), last_event_id)
+        while True:
+            request = stream.request()
+            try:
+                async with self._http.stream(
+                    request.method, request.url, headers=dict(request.headers)
+                ) as response:
+                    if response.status_code != 200 or not stream.is_event_stream(response.headers):
+                        await response.aread()
+                        for event in stream.not_a_stream(_reply(response)):
+                            yield event
+                        return
+                    async for chunk in response.aiter_bytes():
+                        for event in stream.feed(chunk):
+                            yield event
+                        if stream.finished:
+                            return
+            except httpx.TransportError as exc:
+                if not stream.should_reconnect():
+                    failure = failure_of(exc, self._ctx.config.timeout)
+                    raise error_from_failure(failure, self._ctx.config.api_key) from None
+                continue
+            for event in stream.closed():
+                yield event
+            if not stream.should_reconnect():
+                return
+
+    async def cancel_prediction(self, id: PredictionRef) -> AsyncPrediction:
+        """Cancel a prediction; returns it with status ``cancelled``."""
+        return self._wrap(await self._drive(flows.cancel(self._ctx, id)))
+
+    async def delete_prediction(self, id: PredictionRef) -> AsyncPrediction:
+        """Delete a prediction and its stored files; returns the deleted prediction."""
+        return self._wrap(await self._drive(flows.delete(self._ctx, id)))
+
+    # ---- deprecated --------------------------------------------------------------------------------
+
+    async def list_predictions(
+        self,
+        page: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        model: str | None = None,
+        options: PredictionsListOptions | Mapping[str, Any] | None = None,
+    ) -> PaginatedResponse[AsyncPrediction]:
+        """Deprecated: use ``client.predictions.list()``."""
+        _deprecated("list_predictions()", "client.predictions.list()")
+        return await self.predictions.list(page, since, until, model, options)
+
+    async def list_models(
+        self,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Deprecated: use ``client.models.list()``."""
+        _deprecated("list_models()", "client.models.list()")
+        return await self.models.list(fields, options)
+
+    async def get_prediction(self, id: PredictionRef) -> AsyncPrediction:
+        """Deprecated: use ``client.predictions.get()``."""
+        _deprecated("get_prediction()", "client.predictions.get()")
+        return await self.predictions.get(id)
+
+    async def get_model(
+        self,
+        slug: str,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Deprecated: use ``client.models.get()``."""
+        _deprecated("get_model()", "client.models.get()")
+        return await self.models.get(slug, fields, options)
+
+    # ---- lifecycle -----------------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the pooled connections (not those of an ``http_client`` you passed in)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncSkytellsClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # ---- the driver --------------------------------------------------------------------------------
+
+    async def _drive(self, flow: Flow[_T]) -> _T:
+        answer: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(answer)
+                except StopIteration as stop:
+                    result: _T = stop.value
+                    return result
+                if isinstance(effect, Request):
+                    answer = await self._send(effect)
+                elif isinstance(effect, Sleep):
+                    await _sleep(effect.seconds, effect.signal)
+                    answer = None
+                elif isinstance(effect, Notify):
+                    answer = effect.callback(self._wrap(effect.argument))
+                    if inspect.isawaitable(answer):
+                        answer = await answer
+        except (PredictionFailedError, WaitTimeoutError, DispatchError) as error:
+            raise self._rewrap(error) from None
+        finally:
+            flow.close()
+
+    async def _send(self, request: Request) -> Reply | Failure:
+        timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
+        started = time.perf_counter()
+        try:
+            if request.auth:
+                response = await self._http.request(
+                    request.method,
+                    request.url,
+                    params=request.params,
+                    content=request.content,
+                    headers=request.headers or None,
+                    timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
+                )
+            else:
+                http_request = self._http.build_request(request.method, request.url, headers=request.headers)
+                response = await self._http.send(strip_auth(http_request, self._ctx.config))
+        except httpx.TransportError as exc:
+            logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
+            return failure_of(exc, timeout)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (%.0f ms)",
+                request.method,
+                response.request.url.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+        return _reply(response)
+
+    def _wrap(self, data: Any) -> AsyncPrediction:
+        if isinstance(data, AsyncPrediction) and data._client is self:
+            return data
+        return AsyncPrediction(data, self)
+
+    def _rewrap(self, error: Any) -> Any:
+        if isinstance(getattr(error, "prediction", None), dict):
+            error.prediction = self._wrap(error.prediction)
+        if isinstance(error, DispatchError):
+            error.predictions = [self._wrap(p) if isinstance(p, dict) else p for p in error.predictions]
+        return error
+
+    def _page(self, body: Any) -> PaginatedResponse[AsyncPrediction]:
+        page: PaginatedResponse[AsyncPrediction] = PaginatedResponse(body if body is not None else {})
+        page.data = [self._wrap(item) for item in page.data]
+        return page
+
+    async def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
+        files = await self._drive(flows.download(self._ctx, prediction))
+        return await asyncio.to_thread(write_files, directory, files)
+
+
+def _reply(response: httpx.Response) -> Reply:
+    return Reply(response.status_code, response.headers, response.content, str(response.request.url))
+
+
+async def _sleep(seconds: float, signal: Any) -> None:
+    """Every wait of the async client (retries, polls); returns early when ``signal`` is set."""
+    if isinstance(signal, asyncio.Event):
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(signal.wait(), timeout=max(0.0, seconds))
+    elif isinstance(signal, threading.Event):
+        deadline = time.monotonic() + seconds
+        while not signal.is_set() and (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(0.05, left))
+    else:
+        await asyncio.sleep(seconds)
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"{old} is deprecated; use {new} instead.", DeprecationWarning, stacklevel=3)

@@ -1,0 +1,559 @@
+"""The synchronous client: a thin driver of the core flows over one pooled ``httpx.Client``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from ._core import _flows as flows
+from ._core._arguments import fields_call, list_call, run_call, wait_call
+from ._core._config import Config, resolve_config
+from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
+from ._core._payloads import create_body, sdk_options, split_positional
+from ._core._sse import StreamEvent
+from ._core._stream import EventStream
+from ._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
+from ._prediction import Prediction, write_files
+from .types._options import (
+    DEFAULT_TIMEOUT_MS,
+    ClientOptions,
+    ModelFieldsOptions,
+    OnProgressCallback,
+    PredictionRequest,
+    PredictionSdkOptions,
+    PredictionsListOptions,
+    QueueItem,
+    RetryOptions,
+    RunOptions,
+    WaitOptions,
+)
+from .types._pagination import PaginatedResponse
+
+__all__ = ["ModelsAPI", "PredictionsAPI", "SkytellsClient"]
+
+logger = logging.getLogger("skytells")
+_T = TypeVar("_T")
+Payload = PredictionRequest | Mapping[str, Any]
+PredictionRef = Mapping[str, Any] | str
+
+
+def http_limits(config: Config, default_max: int, default_keepalive: int) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=config.max_connections or default_max,
+        max_keepalive_connections=config.max_keepalive_connections or default_keepalive,
+    )
+
+
+def failure_of(exc: httpx.TransportError, timeout: float | None) -> Failure:
+    kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "network"
+    return Failure(kind, str(exc) or type(exc).__name__, timeout)
+
+
+def strip_auth(request: httpx.Request, config: Config) -> httpx.Request:
+    for name in config.auth_headers():
+        request.headers.pop(name, None)
+    return request
+
+
+class PredictionsAPI:
+    """``client.predictions``: create, get, list, and iterate every prediction.
+
+    >>> p = client.predictions.create(model="flux-pro", input={"prompt": "A sunset"})
+    >>> client.predictions.get(p["id"])["status"]
+    'processing'
+    """
+
+    def __init__(self, client: SkytellsClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        payload: Payload | str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool | None = None,
+        await_: bool | None = None,
+        options: PredictionSdkOptions | Mapping[str, Any] | None = None,
+        compatibility_check: bool | None = None,
+        auto_await: bool | None = None,
+    ) -> Prediction:
+        """Start a prediction in the background (``await`` false unless asked); returns it at once."""
+        input, options = split_positional(payload, input, options)
+        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
+        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        return self._client._wrap(
+            self._client._drive(flows.create(self._client._ctx, body, sdk, default_await=False))
+        )
+
+    def get(self, id: PredictionRef) -> Prediction:
+        """Fetch a prediction by id (or the prediction itself: its ``urls.get`` is followed)."""
+        return self._client._wrap(self._client._drive(flows.get(self._client._ctx, id)))
+
+    def list(
+        self,
+        page: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        model: str | None = None,
+        options: PredictionsListOptions | Mapping[str, Any] | None = None,
+        *,
+        per_page: int | None = None,
+        status: str | None = None,
+    ) -> PaginatedResponse[Prediction]:
+        """One page of predictions, newest first: ``.data`` and ``.pagination``."""
+        params = flows.list_params(**list_call(page, since, until, model, options, per_page, status))
+        body = self._client._drive(flows.list_page(self._client._ctx, params))
+        return self._client._page(body)
+
+    def list_all(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        model: str | None = None,
+        options: PredictionsListOptions | Mapping[str, Any] | None = None,
+        *,
+        per_page: int | None = None,
+        status: str | None = None,
+    ) -> Iterator[Prediction]:
+        """Every prediction matching the filters, page after page (fetched as you iterate)."""
+        args = list_call(None, since, until, model, options, per_page, status)
+        params: dict[str, str] | None = flows.list_params(**args)
+        while params is not None:
+            body = self._client._drive(flows.list_page(self._client._ctx, params))
+            yield from self._client._page(body).data
+            params = flows.next_page(body, params)
+
+
+class ModelsAPI:
+    """``client.models``: the model catalog.
+
+    >>> client.models.get("truefusion-pro", fields=["input_schema"])["input_schema"]["required"]
+    ['prompt']
+    """
+
+    def __init__(self, client: SkytellsClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every available model (``fields`` adds ``input_schema`` / ``output_schema``)."""
+        result: list[dict[str, Any]] = self._client._drive(
+            flows.list_models(self._client._ctx, fields_call(fields, options))
+        )
+        return result
+
+    def get(
+        self,
+        slug: str,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """One model by slug; ``MODEL_NOT_FOUND`` (404) when there is none."""
+        result: dict[str, Any] = self._client._drive(
+            flows.get_model(self._client._ctx, slug, fields_call(fields, options))
+        )
+        return result
+
+
+class SkytellsClient:
+    """The Skytells API client. Thread-safe: create one and share it.
+
+    >>> from skytells import SkytellsClient
+    >>> client = SkytellsClient()            # reads SKYTELLS_API_KEY (and SKYTELLS_BASE_URL)
+    >>> prediction = client.run("truefusion-pro", input={"prompt": "A serene mountain lake"})
+    >>> prediction.outputs()
+    'https://.../output.webp'
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        options: ClientOptions | Mapping[str, Any] | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_MS,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryOptions | Mapping[str, Any] | None = None,
+        http_client: httpx.Client | None = None,
+        max_connections: int | None = None,
+        max_keepalive_connections: int | None = None,
+    ) -> None:
+        config = resolve_config(
+            api_key,
+            options,
+            base_url=base_url,
+            timeout=timeout,
+            headers=headers,
+            retry=retry,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive_connections,
+        )
+        self._ctx = flows.Context(config)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(limits=http_limits(config, 100, 20))
+        self._http.base_url = httpx.URL(config.base_url + "/")
+        self._http.headers.update(config.default_headers())
+        self._http.timeout = httpx.Timeout(config.timeout)
+        self._queue: list[QueueItem] = []
+        self._lock = threading.Lock()
+        self.predictions = PredictionsAPI(self)
+        self.models = ModelsAPI(self)
+
+    # ---- configuration ---------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._ctx.config.base_url
+
+    @property
+    def timeout(self) -> float:
+        """The HTTP timeout in milliseconds."""
+        return self._ctx.config.timeout_ms
+
+    @property
+    def retry(self) -> RetryOptions:
+        return self._ctx.config.retry
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # ---- predictions -----------------------------------------------------------------------------
+
+    def run(
+        self,
+        model: str,
+        input: Mapping[str, Any] | None = None,
+        on_progress: OnProgressCallback | None = None,
+        *,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool = False,
+        options: RunOptions | Mapping[str, Any] | None = None,
+        interval: float | None = None,
+        max_wait: float | None = None,
+        signal: Any = None,
+    ) -> Prediction:
+        """Run a model and return the finished prediction; ``PREDICTION_FAILED`` if it fails.
+
+        Without ``on_progress``: one ``await: true`` call (then polling if the model is still
+        running, e.g. video). With ``on_progress``: create, then poll every ``interval`` ms and call
+        it with each state. ``max_wait`` (ms) gives ``WAIT_TIMEOUT``; setting ``signal`` gives ``ABORTED``.
+
+        >>> client.run("flux-pro", input={"prompt": "A cat wearing sunglasses"}).status
+        'succeeded'
+        """
+        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal)
+        flow = flows.run(
+            self._ctx,
+            body,
+            on_progress=on_progress,
+            interval_ms=polling.interval_ms,
+            max_wait_ms=polling.max_wait_ms,
+            signal=polling.signal,
+        )
+        return self._wrap(self._drive(flow))
+
+    def predict(
+        self,
+        payload: Payload | str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool | None = None,
+        await_: bool | None = None,
+        options: PredictionSdkOptions | Mapping[str, Any] | None = None,
+        compatibility_check: bool | None = None,
+        auto_await: bool | None = None,
+    ) -> Prediction:
+        """Start a prediction and return it as the API answered (``await`` only when asked).
+
+        >>> client.predict("mera", input={"prompt": "City timelapse"}).status
+        'pending'
+        """
+        input, options = split_positional(payload, input, options)
+        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
+        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        return self._wrap(self._drive(flows.create(self._ctx, body, sdk)))
+
+    def wait(
+        self,
+        prediction: PredictionRef,
+        options: WaitOptions | Mapping[str, Any] | None = None,
+        on_progress: OnProgressCallback | None = None,
+        *,
+        interval: float | None = None,
+        max_wait: float | None = None,
+        signal: Any = None,
+    ) -> Prediction:
+        """Poll until ``succeeded``, ``failed`` or ``cancelled`` and return the final state.
+
+        The first poll is immediate, then every ``interval`` ms (default 5000). ``max_wait`` (ms)
+        gives ``WAIT_TIMEOUT`` (408); a set ``signal`` gives ``ABORTED``. A failed prediction is
+        returned, not raised.
+        """
+        polling = wait_call(options, interval, max_wait, signal)
+        flow = flows.wait(
+            self._ctx,
+            prediction,
+            interval_ms=polling.interval_ms,
+            max_wait_ms=polling.max_wait_ms,
+            signal=polling.signal,
+            on_progress=on_progress,
+        )
+        return self._wrap(self._drive(flow))
+
+    def queue(
+        self,
+        payload: Payload | str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        webhook: Mapping[str, Any] | str | None = None,
+        stream: bool | None = None,
+    ) -> Prediction | None:
+        """Queue a request locally (returns None) until :meth:`dispatch`.
+
+        ``queue("model", input=..., webhook=...)`` starts the prediction at once and returns it.
+        """
+        body = create_body(payload, input, model=model, webhook=webhook, stream=stream)
+        if isinstance(payload, str) or (payload is None and model is not None):
+            return self._wrap(self._drive(flows.create(self._ctx, body, default_await=False)))
+        with self._lock:
+            self._queue.append(QueueItem(PredictionRequest.from_dict(body)))
+        return None
+
+    def dispatch(self) -> list[Prediction]:
+        """Send every queued request concurrently; returns the predictions in queue order.
+
+        The queue is cleared. If some sends fail, :class:`DispatchError` is raised with
+        ``.predictions`` (the created ones, None where a send failed) and ``.errors``.
+        """
+        with self._lock:
+            items, self._queue = self._queue, []
+        if not items:
+            return []
+
+        def send(item: QueueItem) -> Any:
+            try:
+                return self.predictions.create(item.request)
+            except SkytellsError as error:
+                return error
+
+        if len(items) == 1:
+            outcomes = [send(items[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
+                outcomes = list(pool.map(send, items))
+        try:
+            result: list[Prediction] = flows.combine_dispatch(outcomes)
+        except DispatchError as error:
+            raise self._rewrap(error) from None
+        return result
+
+    def stream_prediction(self, id: PredictionRef) -> Prediction:
+        """The prediction with its streaming endpoint in ``["urls"]["stream"]``.
+
+        Iterate live events with :meth:`stream_events` (or ``.events()`` on the result).
+        """
+        return self._wrap(self._drive(flows.stream_info(self._ctx, id)))
+
+    def stream_events(self, id: PredictionRef, *, last_event_id: str | None = None) -> Iterator[StreamEvent]:
+        """Live Server-Sent Events of a prediction (status, progress, output, final prediction).
+
+        >>> for event in client.stream_events(prediction.id):
+        ...     print(event.event, event.data)
+        """
+        stream = EventStream(self._ctx.config.api_key, flows.prediction_id(id), last_event_id)
+        while True:
+            request = stream.request()
+            try:
+                with self._http.stream(
+                    request.method, request.url, headers=dict(request.headers)
+                ) as response:
+                    if response.status_code != 200 or not stream.is_event_stream(response.headers):
+                        response.read()
+                        yield from stream.not_a_stream(self._reply(response))
+                        return
+                    for chunk in response.iter_bytes():
+                        yield from stream.feed(chunk)
+                        if stream.finished:
+                            return
+            except httpx.TransportError as exc:
+                if not stream.should_reconnect():
+                    raise self._error(failure_of(exc, self._ctx.config.timeout)) from None
+                continue
+            yield from stream.closed()
+            if not stream.should_reconnect():
+                return
+
+    def cancel_prediction(self, id: PredictionRef) -> Prediction:
+        """Cancel a prediction; returns it with status ``cancelled``."""
+        return self._wrap(self._drive(flows.cancel(self._ctx, id)))
+
+    def delete_prediction(self, id: PredictionRef) -> Prediction:
+        """Delete a prediction and its stored files; returns the deleted prediction."""
+        return self._wrap(self._drive(flows.delete(self._ctx, id)))
+
+    # ---- deprecated --------------------------------------------------------------------------------
+
+    def list_predictions(
+        self,
+        page: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        model: str | None = None,
+        options: PredictionsListOptions | Mapping[str, Any] | None = None,
+    ) -> PaginatedResponse[Prediction]:
+        """Deprecated: use ``client.predictions.list()``."""
+        _deprecated("list_predictions()", "client.predictions.list()")
+        return self.predictions.list(page, since, until, model, options)
+
+    def list_models(
+        self,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Deprecated: use ``client.models.list()``."""
+        _deprecated("list_models()", "client.models.list()")
+        return self.models.list(fields, options)
+
+    def get_prediction(self, id: PredictionRef) -> Prediction:
+        """Deprecated: use ``client.predictions.get()``."""
+        _deprecated("get_prediction()", "client.predictions.get()")
+        return self.predictions.get(id)
+
+    def get_model(
+        self,
+        slug: str,
+        fields: Sequence[str] | None = None,
+        options: ModelFieldsOptions | Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Deprecated: use ``client.models.get()``."""
+        _deprecated("get_model()", "client.models.get()")
+        return self.models.get(slug, fields, options)
+
+    # ---- lifecycle -----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the pooled connections (not those of an ``http_client`` you passed in)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> SkytellsClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ---- the driver --------------------------------------------------------------------------------
+
+    def _drive(self, flow: Flow[_T]) -> _T:
+        answer: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(answer)
+                except StopIteration as stop:
+                    result: _T = stop.value
+                    return result
+                if isinstance(effect, Request):
+                    answer = self._send(effect)
+                elif isinstance(effect, Sleep):
+                    _sleep(effect.seconds, effect.signal)
+                    answer = None
+                elif isinstance(effect, Notify):
+                    answer = effect.callback(self._wrap(effect.argument))
+        except (PredictionFailedError, WaitTimeoutError, DispatchError) as error:
+            raise self._rewrap(error) from None
+        finally:
+            flow.close()
+
+    def _send(self, request: Request) -> Reply | Failure:
+        timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
+        started = time.perf_counter()
+        try:
+            if request.auth:
+                response = self._http.request(
+                    request.method,
+                    request.url,
+                    params=request.params,
+                    content=request.content,
+                    headers=request.headers or None,
+                    timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
+                )
+            else:
+                http_request = self._http.build_request(request.method, request.url, headers=request.headers)
+                response = self._http.send(strip_auth(http_request, self._ctx.config))
+        except httpx.TransportError as exc:
+            logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
+            return failure_of(exc, timeout)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (%.0f ms)",
+                request.method,
+                response.request.url.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+        return self._reply(response)
+
+    @staticmethod
+    def _reply(response: httpx.Response) -> Reply:
+        return Reply(response.status_code, response.headers, response.content, str(response.request.url))
+
+    def _error(self, failure: Failure) -> SkytellsError:
+        from ._core._responses import error_from_failure
+
+        return error_from_failure(failure, self._ctx.config.api_key)
+
+    def _wrap(self, data: Any) -> Prediction:
+        if isinstance(data, Prediction) and data._client is self:
+            return data
+        return Prediction(data, self)
+
+    def _rewrap(self, error: Any) -> Any:
+        if isinstance(getattr(error, "prediction", None), dict):
+            error.prediction = self._wrap(error.prediction)
+        if isinstance(error, DispatchError):
+            error.predictions = [self._wrap(p) if isinstance(p, dict) else p for p in error.predictions]
+        return error
+
+    def _page(self, body: Any) -> PaginatedResponse[Prediction]:
+        page: PaginatedResponse[Prediction] = PaginatedResponse(body if body is not None else {})
+        page.data = [self._wrap(item) for item in page.data]
+        return page
+
+    def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
+        return write_files(directory, self._drive(flows.download(self._ctx, prediction)))
+
+
+def _sleep(seconds: float, signal: Any) -> None:
+    """Every wait of the client (retries, polls); returns early when ``signal`` is set."""
+    if isinstance(signal, threading.Event):
+        signal.wait(seconds)
+    elif seconds > 0:
+        time.sleep(seconds)
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"{old} is deprecated; use {new} instead.", DeprecationWarning, stacklevel=3)

@@ -1,0 +1,108 @@
+"""Resolving the many accepted call shapes into flow arguments (shared by both clients)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..types._options import (
+    ModelFieldsOptions,
+    PredictionsListOptions,
+    RunOptions,
+    WaitOptions,
+    to_wait_options,
+)
+from ._payloads import create_body, sdk_error
+
+
+@dataclass(frozen=True)
+class Polling:
+    interval_ms: float | None
+    max_wait_ms: float | None
+    signal: Any
+
+
+def run_call(
+    model: str,
+    input: Mapping[str, Any] | None,
+    webhook: Mapping[str, Any] | str | None,
+    stream: bool,
+    options: RunOptions | Mapping[str, Any] | None,
+    interval: float | None,
+    max_wait: float | None,
+    signal: Any,
+) -> tuple[dict[str, Any], Polling]:
+    """The create body and polling of ``run()``: explicit arguments win over ``options``."""
+    if isinstance(model, Mapping):  # run({"model": ..., "input": ...}) as in some older code
+        body = create_body(model)
+        model, input = body["model"], input if input is not None else body["input"]
+        webhook = webhook if webhook is not None else body.get("webhook")
+        stream = stream or bool(body.get("stream"))
+    opts = options if isinstance(options, RunOptions) else RunOptions.from_dict(options or {})
+    if not isinstance(model, str):
+        raise sdk_error(f"run() needs a model slug string, not {type(model).__name__}")
+    body = create_body(
+        model,
+        input if input is not None else (opts.input or {}),
+        webhook=webhook if webhook is not None else opts.webhook,
+        stream=True if (stream or opts.stream) else None,
+    )
+    polling = Polling(
+        interval if interval is not None else opts.interval,
+        max_wait if max_wait is not None else opts.max_wait,
+        signal if signal is not None else opts.signal,
+    )
+    return body, polling
+
+
+def wait_call(
+    options: WaitOptions | Mapping[str, Any] | None,
+    interval: float | None,
+    max_wait: float | None,
+    signal: Any,
+) -> Polling:
+    opts = to_wait_options(options)
+    return Polling(
+        interval if interval is not None else opts.interval,
+        max_wait if max_wait is not None else opts.max_wait,
+        signal if signal is not None else opts.signal,
+    )
+
+
+def list_call(
+    page: int | None,
+    since: str | None,
+    until: str | None,
+    model: str | None,
+    options: PredictionsListOptions | Mapping[str, Any] | None,
+    per_page: int | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    opts = (
+        options
+        if isinstance(options, PredictionsListOptions)
+        else PredictionsListOptions.from_dict(options or {})
+    )
+    return {
+        "page": page if page is not None else opts.page,
+        "since": since if since is not None else opts.since,
+        "until": until if until is not None else opts.until,
+        "model": model if model is not None else opts.model,
+        "per_page": per_page if per_page is not None else opts.per_page,
+        "status": status if status is not None else opts.status,
+    }
+
+
+def fields_call(
+    fields: Sequence[str] | str | None, options: ModelFieldsOptions | Mapping[str, Any] | None
+) -> list[str]:
+    if isinstance(fields, str):
+        return [f.strip() for f in fields.split(",") if f.strip()]
+    if fields:
+        return list(fields)
+    if isinstance(options, ModelFieldsOptions):
+        return list(options.fields)
+    if isinstance(options, Mapping):
+        return list(options.get("fields") or [])
+    return []

@@ -1,0 +1,72 @@
+"""The effects a flow asks its driver to perform, and what the driver sends back.
+
+A flow is a generator: it yields a :class:`Request`, :class:`Sleep` or :class:`Notify` and receives a
+:class:`Reply` or :class:`Failure` (after a request) or ``None`` (after anything else). It never does
+I/O itself, so the sync and async clients drive the very same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, Union
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP call. ``url`` is a path under the base URL or an absolute URL."""
+
+    method: str
+    url: str
+    params: Mapping[str, str] | None = None
+    #: the encoded JSON body, if any
+    content: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: send the API key (False for absolute URLs on another origin, e.g. a CDN)
+    auth: bool = True
+    #: seconds; None means the client's timeout
+    timeout: float | None = None
+    #: expected body: "json" (parsed and checked) or "bytes" (a download)
+    expect: str = "json"
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Wait ``seconds``; wake early if ``signal`` (an Event) is set."""
+
+    seconds: float
+    signal: Any = None
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Call a user callback with one argument (awaited by the async driver when it returns a coroutine)."""
+
+    callback: Callable[[Any], Any]
+    argument: Any
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP response: status, headers with lower-case names, and the body bytes."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """No response: ``kind`` is ``"timeout"`` or ``"network"``."""
+
+    kind: str
+    message: str
+    timeout: float | None = None
+
+
+Effect = Union[Request, Sleep, Notify]
+Answer = Union[Reply, Failure, None]
+Flow = Generator[Effect, Answer, _T]

@@ -1,0 +1,397 @@
+"""Every API operation as a flow: a generator that yields effects and returns the result.
+
+The clients drive these (``_client.py`` with blocking calls, ``_async_client.py`` with ``await``),
+so request building, retries, polling, waiting and error raising exist once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, repeat
+from typing import Any
+from urllib.parse import quote
+
+from .._exceptions import (
+    AbortedError,
+    DispatchError,
+    PredictionFailedError,
+    SkytellsError,
+    WaitTimeoutError,
+)
+from ..types._options import DEFAULT_POLL_INTERVAL_MS, PredictionSdkOptions
+from ._config import Config
+from ._effects import Failure, Flow, Notify, Reply, Request, Sleep
+from ._outputs import file_name_for, is_terminal, output_urls, status_of
+from ._payloads import encode_json, sdk_error
+from ._responses import check_reply, error_from_failure, parse_json_reply
+from ._retry import retry_delay
+
+logger = logging.getLogger("skytells")
+
+#: poll delays of run() when no interval is given: quick at first, then every 5 s
+ADAPTIVE_DELAYS = (0.2, 0.4, 0.8, 1.6, 3.2)
+
+
+@dataclass
+class Context:
+    """Per-client state the flows read: configuration, clock, key source, model cache."""
+
+    config: Config
+    clock: Callable[[], float] = time.monotonic
+    new_key: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    models: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- one request, with retries ------------------------------------------------------------------
+
+
+def send(ctx: Context, request: Request) -> Flow[Any]:
+    """Send ``request`` (the same one on every retry) and return its JSON (or the Reply for bytes)."""
+    secret = ctx.config.api_key
+    attempt = 0
+    while True:
+        answer = yield request
+        try:
+            if isinstance(answer, Failure) or answer is None:
+                raise error_from_failure(answer or Failure("network", "no response"), secret)
+            if request.expect == "bytes":
+                return check_reply(answer, secret)
+            return parse_json_reply(answer, secret)
+        except SkytellsError as error:
+            attempt += 1
+            delay = retry_delay(error, attempt, ctx.config.retry)
+            if delay is None:
+                raise
+            logger.info(
+                "retrying %s %s in %.2fs after %s (attempt %d)",
+                request.method,
+                _path_only(request.url),
+                delay,
+                error.error_id,
+                attempt,
+            )
+        yield Sleep(delay)
+
+
+def _path_only(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def _q(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def _url(ctx: Context, prediction: Mapping[str, Any], name: str, fallback: str) -> str:
+    """``urls.<name>`` of the prediction when it is on our own origin, else the built path."""
+    urls = prediction.get("urls")
+    url = urls.get(name) if isinstance(urls, Mapping) else None
+    if isinstance(url, str) and url.startswith(ctx.config.base_url + "/"):
+        return url
+    return fallback
+
+
+def prediction_id(prediction: Mapping[str, Any] | str) -> str:
+    pid = prediction if isinstance(prediction, str) else prediction.get("id")
+    if not isinstance(pid, str) or not pid:
+        raise sdk_error("A prediction id is required (a prediction dict with an 'id', or the id itself)")
+    return pid
+
+
+# ---- predictions -------------------------------------------------------------------------------
+
+
+def create(
+    ctx: Context,
+    body: dict[str, Any],
+    sdk: PredictionSdkOptions | None = None,
+    *,
+    default_await: bool | None = None,
+) -> Flow[dict[str, Any]]:
+    """POST /predictions with a fresh Idempotency-Key (kept across retries).
+
+    ``await`` is the payload's when set; else true for image models with ``auto_await``; else
+    ``default_await`` (omitted when None).
+    """
+    sdk = sdk or PredictionSdkOptions()
+    model_info: Mapping[str, Any] | None = None
+    if sdk.compatibility_check or (sdk.auto_await and body.get("await") is None):
+        model_info = yield from model_cached(ctx, body["model"])
+        metadata = model_info.get("metadata") if isinstance(model_info, Mapping) else None
+        if isinstance(metadata, Mapping) and metadata.get("openai_compatible"):
+            raise sdk_error(
+                f"Model '{body['model']}' is a chat model and cannot run as a prediction. "
+                "Use the chat completions API instead."
+            )
+    if body.get("await") is None:
+        if sdk.auto_await and model_info is not None and model_info.get("type") == "image":
+            body = {**body, "await": True}
+        elif default_await is not None:
+            body = {**body, "await": default_await}
+    request = Request(
+        "POST", "/predictions", content=encode_json(body), headers={"Idempotency-Key": ctx.new_key()}
+    )
+    data = yield from send(ctx, request)
+    return _prediction_dict(data)
+
+
+def _prediction_dict(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise SkytellsError(
+            "Expected a prediction object in the response", "INVALID_JSON", f"Got: {type(data).__name__}"
+        )
+    return data
+
+
+def get(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
+    pid = prediction_id(prediction)
+    fallback = f"/predictions/{_q(pid)}"
+    url = fallback if isinstance(prediction, str) else _url(ctx, prediction, "get", fallback)
+    return _prediction_dict((yield from send(ctx, Request("GET", url))))
+
+
+def cancel(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
+    pid = prediction_id(prediction)
+    return _prediction_dict((yield from send(ctx, Request("POST", f"/predictions/{_q(pid)}/cancel"))))
+
+
+def delete(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
+    pid = prediction_id(prediction)
+    data = yield from send(ctx, Request("DELETE", f"/predictions/{_q(pid)}"))
+    return data if isinstance(data, dict) else {"id": pid, "deleted": True}
+
+
+def stream_info(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
+    pid = prediction_id(prediction)
+    return _prediction_dict((yield from send(ctx, Request("GET", f"/predictions/{_q(pid)}/stream"))))
+
+
+def list_params(
+    page: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    model: str | None = None,
+    per_page: int | None = None,
+    status: str | None = None,
+) -> dict[str, str]:
+    """Query parameters of GET /predictions (``since``/``until`` are sent as ``from``/``to``)."""
+    params: dict[str, str] = {}
+    for key, value in (
+        ("page", page),
+        ("per_page", per_page),
+        ("from", since),
+        ("to", until),
+        ("model", model),
+        ("status", status),
+    ):
+        if value is not None:
+            params[key] = str(getattr(value, "value", value))
+    return params
+
+
+def list_page(ctx: Context, params: Mapping[str, str]) -> Flow[Any]:
+    return (yield from send(ctx, Request("GET", "/predictions", params=dict(params) or None)))
+
+
+def next_page(page_body: Any, params: Mapping[str, str]) -> dict[str, str] | None:
+    """Params of the page after ``page_body``, or None when it was the last one."""
+    if not isinstance(page_body, Mapping):
+        return None
+    pagination = page_body.get("pagination") or {}
+    current = int(pagination.get("current_page") or params.get("page") or 1)
+    last = int(pagination.get("last_page") or current)
+    if current >= last or not page_body.get("data"):
+        return None
+    return {**params, "page": str(current + 1)}
+
+
+# ---- waiting -------------------------------------------------------------------------------------
+
+
+def wait(
+    ctx: Context,
+    prediction: Mapping[str, Any] | str,
+    *,
+    interval_ms: float | None = None,
+    max_wait_ms: float | None = None,
+    signal: Any = None,
+    on_progress: Callable[[Any], Any] | None = None,
+    delays: Iterator[float] | None = None,
+    started: float | None = None,
+) -> Flow[dict[str, Any]]:
+    """Poll until a terminal status: first GET at once, then every ``min(interval, time left)``.
+
+    Follows ``urls.get``; ``WAIT_TIMEOUT`` (408) after ``max_wait_ms``; ``ABORTED`` once ``signal``
+    is set. Returns at once, with no request, when ``prediction`` is already terminal.
+    """
+    current: Mapping[str, Any] | str = prediction
+    if not isinstance(prediction, str):
+        prediction_id(prediction)
+        if is_terminal(prediction):
+            return dict(prediction)
+    else:
+        prediction_id(prediction)
+    interval = max(0.0, (DEFAULT_POLL_INTERVAL_MS if interval_ms is None else interval_ms) / 1000.0)
+    schedule = delays if delays is not None else repeat(interval)
+    start = ctx.clock() if started is None else started
+    deadline = None if max_wait_ms is None else start + max(0.0, max_wait_ms) / 1000.0
+    first = True
+    while True:
+        _check_abort(signal)
+        if not first:
+            delay = next(schedule)
+            if deadline is not None:
+                remaining = deadline - ctx.clock()
+                if remaining <= 0:
+                    raise _wait_timeout(current, max_wait_ms)
+                delay = min(delay, remaining)
+            yield Sleep(delay, signal)
+            _check_abort(signal)
+        first = False
+        latest = yield from get(ctx, current)
+        current = latest
+        if on_progress is not None:
+            yield Notify(on_progress, latest)
+        if is_terminal(latest):
+            return latest
+        if deadline is not None and ctx.clock() >= deadline:
+            raise _wait_timeout(latest, max_wait_ms)
+
+
+def _check_abort(signal: Any) -> None:
+    if signal is not None and signal.is_set():
+        raise AbortedError("Wait aborted", "ABORTED", "The abort signal was set", 0)
+
+
+def _wait_timeout(prediction: Mapping[str, Any] | str, max_wait_ms: float | None) -> WaitTimeoutError:
+    pid = prediction if isinstance(prediction, str) else prediction.get("id")
+    status = "unknown" if isinstance(prediction, str) else status_of(prediction)
+    ms = _ms(max_wait_ms)
+    error = WaitTimeoutError(
+        f"Prediction {pid} did not complete within {ms}ms",
+        "WAIT_TIMEOUT",
+        f"Timed out after {ms}ms. Last status: {status}",
+        408,
+    )
+    error.prediction = None if isinstance(prediction, str) else dict(prediction)
+    return error
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def raise_if_failed(prediction: dict[str, Any]) -> dict[str, Any]:
+    """``PREDICTION_FAILED`` carrying the prediction when its status is ``failed``."""
+    if status_of(prediction) == "failed":
+        message = prediction.get("error") or prediction.get("response") or "Prediction failed"
+        error = PredictionFailedError(
+            str(message), "PREDICTION_FAILED", f"Prediction {prediction.get('id')} failed", 0
+        )
+        error.prediction = prediction
+        raise error
+    return prediction
+
+
+def run(
+    ctx: Context,
+    body: dict[str, Any],
+    *,
+    on_progress: Callable[[Any], Any] | None = None,
+    interval_ms: float | None = None,
+    max_wait_ms: float | None = None,
+    signal: Any = None,
+) -> Flow[dict[str, Any]]:
+    """Create and wait. Without ``on_progress``: one ``await: true`` create, then polling only if
+    the answer is not terminal yet (video models). With it: create, report, then poll and report."""
+    started = ctx.clock()
+    _check_abort(signal)
+    if on_progress is None:
+        data = yield from create(ctx, {**body, "await": True})
+        if not is_terminal(data):
+            delays = None if interval_ms is not None else chain(ADAPTIVE_DELAYS, repeat(5.0))
+            data = yield from wait(
+                ctx,
+                data,
+                interval_ms=interval_ms,
+                max_wait_ms=max_wait_ms,
+                signal=signal,
+                delays=delays,
+                started=started,
+            )
+    else:
+        data = yield from create(ctx, {**body, "await": False})
+        yield Notify(on_progress, data)
+        if not is_terminal(data):
+            data = yield from wait(
+                ctx,
+                data,
+                interval_ms=interval_ms,
+                max_wait_ms=max_wait_ms,
+                signal=signal,
+                on_progress=on_progress,
+                started=started,
+            )
+    return raise_if_failed(data)
+
+
+def combine_dispatch(outcomes: Sequence[Any]) -> list[Any]:
+    """Results of concurrent sends in queue order; ``DispatchError`` keeps the created ones."""
+    errors = [o if isinstance(o, SkytellsError) else None for o in outcomes]
+    for o in outcomes:
+        if isinstance(o, BaseException) and not isinstance(o, SkytellsError):
+            raise o
+    if any(e is not None for e in errors):
+        raise DispatchError(
+            [None if e is not None else o for o, e in zip(outcomes, errors, strict=True)], errors
+        )
+    return list(outcomes)
+
+
+# ---- models ----------------------------------------------------------------------------------------
+
+
+def fields_param(fields: Sequence[str] | None) -> dict[str, str] | None:
+    if not fields:
+        return None
+    return {"fields": ",".join(str(f) for f in fields)}
+
+
+def list_models(ctx: Context, fields: Sequence[str] | None = None) -> Flow[Any]:
+    data = yield from send(ctx, Request("GET", "/models", params=fields_param(fields)))
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        return data["data"]
+    return data
+
+
+def get_model(ctx: Context, slug: str, fields: Sequence[str] | None = None) -> Flow[Any]:
+    if not isinstance(slug, str) or not slug:
+        raise sdk_error("A model slug is required")
+    return (yield from send(ctx, Request("GET", f"/models/{_q(slug)}", params=fields_param(fields))))
+
+
+def model_cached(ctx: Context, slug: str) -> Flow[Any]:
+    """GET the model once per client (used by compatibility checks and auto_await)."""
+    if slug not in ctx.models:
+        ctx.models[slug] = yield from get_model(ctx, slug)
+    return ctx.models[slug]
+
+
+# ---- downloads -------------------------------------------------------------------------------------
+
+
+def download(ctx: Context, prediction: Mapping[str, Any]) -> Flow[list[tuple[str, bytes]]]:
+    """Fetch every output file: ``[(safe file name, bytes), ...]``. The key goes to our origin only."""
+    pid = str(prediction.get("id") or "prediction")
+    files: list[tuple[str, bytes]] = []
+    used: set[str] = set()
+    for index, url in enumerate(output_urls(prediction)):
+        reply = yield from send(ctx, Request("GET", url, auth=ctx.config.same_origin(url), expect="bytes"))
+        assert isinstance(reply, Reply)
+        files.append((file_name_for(url, index, pid, used), reply.content))
+    return files

@@ -1,0 +1,64 @@
+"""Enums, option classes, paginated results and the TypedDicts of the wire shapes."""
+
+from .._exceptions import SkytellsError
+from ._enums import (
+    ApiErrorId,
+    ModelPrivacy,
+    ModelType,
+    PredictionSource,
+    PredictionStatus,
+    PredictionType,
+    PricingOperator,
+    PricingUnit,
+)
+from ._options import (
+    ClientOptions,
+    ModelFieldsOptions,
+    OnProgressCallback,
+    PredictionRequest,
+    PredictionSdkOptions,
+    PredictionsListOptions,
+    QueueItem,
+    RetryOptions,
+    RunOptions,
+    WaitOptions,
+)
+from ._pagination import PaginatedResponse, Pagination
+from ._wire import (
+    ErrorBody,
+    ModelResponse,
+    PredictionMetrics,
+    PredictionResponse,
+    PredictionUrls,
+    WebhookConfig,
+)
+
+__all__ = [
+    "ApiErrorId",
+    "ClientOptions",
+    "ErrorBody",
+    "ModelFieldsOptions",
+    "ModelPrivacy",
+    "ModelResponse",
+    "ModelType",
+    "OnProgressCallback",
+    "PaginatedResponse",
+    "Pagination",
+    "PredictionMetrics",
+    "PredictionRequest",
+    "PredictionResponse",
+    "PredictionSdkOptions",
+    "PredictionSource",
+    "PredictionStatus",
+    "PredictionType",
+    "PredictionUrls",
+    "PredictionsListOptions",
+    "PricingOperator",
+    "PricingUnit",
+    "QueueItem",
+    "RetryOptions",
+    "RunOptions",
+    "SkytellsError",
+    "WaitOptions",
+    "WebhookConfig",
+]
