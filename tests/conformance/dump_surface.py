@@ -133,7 +133,23 @@ def instance_attributes(obj: Any) -> dict[str, Any]:
     return out
 
 
+def explicit_defaults(cls: type, published: dict[str, Any]) -> dict[str, Any]:
+    """Construct ``cls`` passing every literal default of the published constructor explicitly."""
+    params = (published.get("members", {}).get("__init__") or {}).get("signature") or []
+    args = CONSTRUCT.get(cls.__name__, ())
+    kwargs = {p["name"]: p["default"] for p in params[1 + len(args) :] if p.get("default_is_literal")}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            instance = cls(*args, **kwargs)
+    except Exception as exc:
+        return {"ok": False, "kwargs": kwargs, "error": f"{type(exc).__name__}: {exc}"}
+    return {"ok": True, "kwargs": kwargs, "instance": instance_attributes(instance)}
+
+
 def describe(value: Any) -> dict[str, Any]:
+    if getattr(value, "__origin__", None) is not None:
+        return {"kind": "type_alias", "origin": repr(value.__origin__)}
     if inspect.isclass(value):
         return describe_class(value)
     if inspect.ismodule(value):
@@ -157,7 +173,7 @@ def public_names(module: Any) -> list[str]:
     return sorted(names)
 
 
-def static_surface(extra: dict[str, list[str]]) -> dict[str, Any]:
+def static_surface(extra: dict[str, list[str]], published: dict[str, Any] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for modname in MODULES:
         try:
@@ -171,7 +187,11 @@ def static_surface(extra: dict[str, list[str]]) -> dict[str, Any]:
             if not hasattr(module, name):
                 entries[name] = {"kind": "missing"}
                 continue
-            entries[name] = describe(getattr(module, name))
+            value = getattr(module, name)
+            entries[name] = describe(value)
+            pub_entry = ((published or {}).get(modname, {}).get("names") or {}).get(name)
+            if inspect.isclass(value) and pub_entry and "instance" in pub_entry:
+                entries[name]["explicit_defaults"] = explicit_defaults(value, pub_entry)
         out[modname] = {"all": getattr(module, "__all__", None), "names": entries}
     return out
 
@@ -272,12 +292,13 @@ def shapes(base: str, key: str) -> dict[str, Any]:
 
 def main() -> int:
     extra: dict[str, list[str]] = {}
+    other: dict[str, Any] | None = None
     if len(sys.argv) > 1:
         with open(sys.argv[1]) as names:
             other = json.load(names)["static"]
         extra = {m: list(v.get("names", {})) for m, v in other.items()}
     report: dict[str, Any] = {"version": skytells.__version__, "file": skytells.__file__}
-    report["static"] = static_surface(extra)
+    report["static"] = static_surface(extra, other)
     if os.environ.get("SKYTELLS_BASE_URL") and os.environ.get("SKYTELLS_API_KEY"):
         report["shapes"] = shapes(os.environ["SKYTELLS_BASE_URL"], os.environ["SKYTELLS_API_KEY"])
     print(json.dumps(report, default=repr))

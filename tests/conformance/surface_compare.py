@@ -55,6 +55,8 @@ def signature_problems(
         if "default" in p:
             if "default" not in q:
                 problems.append(f"{where}: {p['name']!r} lost its default")
+            elif q.get("default") == "<factory>" and p["default"] is None:
+                pass  # a dataclass default factory; explicit None is checked by construction
             elif p.get("default_is_literal") and q.get("default") != p["default"]:
                 problems.append(
                     f"{where}: {p['name']!r} default {q.get('default')!r} != published {p['default']!r}"
@@ -128,6 +130,13 @@ def entry_problems(where: str, pub: dict[str, Any], ours: dict[str, Any]) -> lis
         if ours["kind"] not in ("class", "enum"):
             return [f"{where}: a class in published, a {ours['kind']} in ours"]
         problems = member_problems(where, pub["members"], ours["members"])
+        explicit = ours.get("explicit_defaults")
+        if explicit is not None and not explicit["ok"]:
+            problems.append(f"{where}(**{explicit['kwargs']}) fails in ours: {explicit['error']}")
+        elif explicit is not None and "instance" in pub:
+            problems += instance_problems(
+                f"{where}(explicit defaults)", pub["instance"], explicit["instance"]
+            )
         if "instance" in pub:
             if "instance" not in ours:
                 problems.append(f"{where}: cannot be constructed with the published arguments")
@@ -142,6 +151,12 @@ def entry_problems(where: str, pub: dict[str, Any], ours: dict[str, Any]) -> lis
             init = ours["members"].get("__init__", {}).get("signature")
             sig = init[1:] if init else None
         return signature_problems(where, pub.get("signature"), sig)
+    if kind == "type_alias":
+        return (
+            []
+            if ours["kind"] == "type_alias"
+            else [f"{where}: a type alias in published, a {ours['kind']} in ours"]
+        )
     if kind == "value":
         pv, qv = pub["value"], ours.get("value", {})
         if (

@@ -29,6 +29,40 @@ def dumps(conformance_emulator: Any, published_python: Path, tmp_path_factory: p
     return published, ours
 
 
+# Differences judged harmless, by the start of the problem line, with the reason (docs/conformance.md).
+PRIVATE_TRANSPORT = (
+    "1.0.0's constructor takes its private transport (skytells._http.HTTP, and a thread pool for the async "
+    "variants); user code gets these objects from a client and never builds them with a transport"
+)
+TRI_STATE = (
+    "`None` means 'not set' so that an explicit `await_=False` can win over auto_await (seed 004); "
+    "it is falsy like 1.0.0's False and to_dict() omits the key in both"
+)
+ACCEPTED = {
+    **{
+        f"{m}.{c}.__init__": PRIVATE_TRANSPORT
+        for m in ("skytells", "skytells.types")
+        for c in ("Prediction", "AsyncPrediction", "PredictionsAPI", "ModelsAPI")
+    },
+    **{
+        f"{m}.PredictionRequest{part}": TRI_STATE
+        for m in ("skytells", "skytells.types")
+        for part in (
+            ".__init__: 'await_' default",
+            ".__init__: 'stream' default",
+            ".await_: default value",
+            ".stream: default value",
+            "(explicit defaults).await_",
+            "(explicit defaults).stream",
+        )
+    },
+}
+
+
+def unaccepted(problems: list[str]) -> list[str]:
+    return [p for p in problems if not any(p.startswith(prefix) for prefix in ACCEPTED)]
+
+
 def report(problems: list[str]) -> str:
     return f"{len(problems)} incompatibilities with skytells 1.0.0:\n  " + "\n  ".join(problems)
 
@@ -41,14 +75,14 @@ def test_dumps_come_from_each_package(dumps: Any) -> None:
 
 def test_every_published_name_and_signature_is_compatible(dumps: Any) -> None:
     published, ours = dumps
-    problems = surface_compare.static_problems(published["static"], ours["static"])
+    problems = unaccepted(surface_compare.static_problems(published["static"], ours["static"]))
     assert not problems, report(problems)
 
 
 def test_every_call_returns_at_least_the_published_shape(dumps: Any) -> None:
     published, ours = dumps
     assert "shapes" in published and "shapes" in ours
-    problems = surface_compare.all_shape_problems(published["shapes"], ours["shapes"])
+    problems = unaccepted(surface_compare.all_shape_problems(published["shapes"], ours["shapes"]))
     assert not problems, report(problems)
 
 
