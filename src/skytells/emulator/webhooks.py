@@ -93,7 +93,7 @@ def sign_skytells(body: bytes, key: str) -> str:
 def sign_standard(msg_id: str, timestamp: int, body: bytes, secret: str) -> str:
     """``webhook-signature`` value (``v1,<base64>``) for a ``whsec_`` secret."""
     encoded = secret.removeprefix("whsec_")
-    key = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+    key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_")  # either alphabet
     digest = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
@@ -377,6 +377,14 @@ class WebhookDispatcher:
         task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, delivery: _Delivery) -> None:
+        try:
+            await self._attempts(delivery)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug here fails the delivery, never leaves it pending
+            delivery.record("failed", delivery.response_status, f"{type(exc).__name__}: {exc}")
+
+    async def _attempts(self, delivery: _Delivery) -> None:
         while True:
             ok = await self._attempt(delivery)
             if ok or delivery.attempts >= delivery.max_attempts or delivery.response_status == 410:
