@@ -95,3 +95,20 @@ def test_an_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(skytells_cli, ["rnu"])
     assert result.exit_code == 2
     assert "No such command 'rnu'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("status", "error_id"),
+    [(503, "INFRASTRUCTURE_ERROR"), (429, "RATE_LIMIT_EXCEEDED"), (402, "INSUFFICIENT_CREDITS")],
+)
+def test_other_api_errors_exit_1_with_their_error_id(
+    cli: Invoke, emulator: Any, status: int, error_id: str
+) -> None:
+    emulator.admin(
+        "POST",
+        "/faults",
+        json={"route": "/v1/models*", "status": status, "error_id": error_id, "message": "Busy"},
+    )
+    result = cli("models", "get", "truefusion")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error [{error_id}]") and "Busy" in result.stderr

@@ -11,7 +11,7 @@ import click
 from skytells import SkytellsClient
 
 from ._options import api_options
-from ._render import emit_json, prediction_details, predictions_table, status_text, stdout
+from ._render import count, emit_json, prediction_details, predictions_table, status_text, stdout
 from ._run import finish, follow
 from ._session import open_session
 
@@ -58,15 +58,17 @@ def list_predictions(
             if as_json:
                 emit_json(items)
             else:
-                stdout().print(predictions_table(items, title=f"{len(items)} predictions"))
+                console = stdout()
+                console.print(predictions_table(items, count(len(items), "prediction"), console.width))
             return
         data, pagination = _list_page(session.client, page or 1, filters)
         if as_json:
             emit_json({"data": data, "pagination": pagination})
             return
         title = f"Page {pagination.get('current_page', page or 1)} of {pagination.get('last_page', 1)}"
-        title += f" · {pagination.get('total', len(data))} predictions"
-        stdout().print(predictions_table(data, title=title))
+        title += f" · {count(int(pagination.get('total') or len(data)), 'prediction')}"
+        console = stdout()
+        console.print(predictions_table(data, title, console.width))
 
 
 @predictions.command("get")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -39,6 +40,11 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
+def count(n: int, noun: str) -> str:
+    """``1 prediction``, ``3 predictions``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def status_text(status: Any) -> Text:
     text = str(status or "")
     return Text(text, style=STATUS_STYLES.get(text, ""))
@@ -51,32 +57,36 @@ def model_slug(prediction: Mapping[str, Any]) -> str:
     return str(model or "")
 
 
-def predictions_table(predictions: Iterable[Mapping[str, Any]], title: str | None = None) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Model", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
+def predictions_table(
+    predictions: Iterable[Mapping[str, Any]], title: str | None = None, width: int = 120
+) -> Table:
+    """One row per prediction; narrow terminals (under 100 columns) get a shorter date and no Time column."""
+    wide = width >= 100
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("ID", no_wrap=True, min_width=36)
+    table.add_column("Model", no_wrap=True, min_width=10)
+    table.add_column("Status", no_wrap=True, min_width=9)
     table.add_column("Created", no_wrap=True)
-    table.add_column("Time", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("Time", justify="right", no_wrap=True)
     for p in predictions:
         metrics = p.get("metrics") if isinstance(p.get("metrics"), Mapping) else {}
         seconds = (metrics or {}).get("predict_time")
-        table.add_row(
-            str(p.get("id", "")),
-            model_slug(p),
-            status_text(p.get("status")),
-            _short_time(p.get("created_at")),
-            f"{seconds:.1f}s" if isinstance(seconds, (int, float)) else "",
-        )
+        created = _short_time(p.get("created_at"))
+        row: list[Any] = [str(p.get("id", "")), model_slug(p), status_text(p.get("status"))]
+        row.append(created[:16] if wide else created[5:16])
+        if wide:
+            row.append(f"{seconds:.1f}s" if isinstance(seconds, (int, float)) else "")
+        table.add_row(*row)
     return table
 
 
 def models_table(models: Iterable[Mapping[str, Any]]) -> Table:
     table = Table()
     table.add_column("Slug", no_wrap=True)
-    table.add_column("Name")
+    table.add_column("Name", min_width=12)
     table.add_column("Type", no_wrap=True)
-    table.add_column("Price", no_wrap=True)
+    table.add_column("Price", min_width=10)
     table.add_column("Status", no_wrap=True)
     for m in models:
         table.add_row(
@@ -90,11 +100,11 @@ def models_table(models: Iterable[Mapping[str, Any]]) -> Table:
 
 
 def price_text(pricing: Any) -> str:
-    if not isinstance(pricing, Mapping) or pricing.get("amount") is None:
+    """``0.05 USD/image``; small per-token prices in plain decimals, not ``6e-07``."""
+    if not isinstance(pricing, Mapping) or not isinstance(pricing.get("amount"), (int, float)):
         return ""
-    return f"{pricing.get('amount')} {pricing.get('currency', '')}/{pricing.get('unit', '')}".replace(
-        " /", "/"
-    )
+    amount = f"{pricing['amount']:.10f}".rstrip("0").rstrip(".")
+    return f"{amount} {pricing.get('currency', '')}/{pricing.get('unit', '')}".replace(" /", "/")
 
 
 def model_details(model: Mapping[str, Any]) -> Table:
