@@ -1,0 +1,83 @@
+"""Support of the I/O-free core tests: drive a flow by hand with scripted replies and a fake clock."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from skytells._core import _flows as flows
+from skytells._core._config import resolve_config
+from skytells._core._effects import Notify, Reply, Request, Sleep
+
+FAKE_KEY = "sk-test-core-0000000000000000"
+BASE = "https://api.example.test/v1"
+
+
+def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, {"content-type": "application/json", **(headers or {})}, json.dumps(body).encode())
+
+
+def prediction(status: str = "processing", pid: str = "p1", **extra: Any) -> dict[str, Any]:
+    return {"id": pid, "status": status, "output": None, **extra}
+
+
+@dataclass
+class FakeClock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Script:
+    """Answers requests from a list (a Reply, a Failure, or a callable of the Request)."""
+
+    clock: FakeClock
+    answers: list[Any]
+    requests: list[Request] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)
+    notified: list[Any] = field(default_factory=list)
+
+    def run(self, flow: Any) -> Any:
+        answer: Any = None
+        while True:
+            try:
+                effect = flow.send(answer)
+            except StopIteration as stop:
+                return stop.value
+            if isinstance(effect, Request):
+                self.requests.append(effect)
+                item = self.answers.pop(0)
+                answer = item(effect) if callable(item) else item
+            elif isinstance(effect, Sleep):
+                self.sleeps.append(effect.seconds)
+                self.clock.now += effect.seconds
+                answer = None
+            elif isinstance(effect, Notify):
+                self.notified.append(effect.argument)
+                answer = effect.callback(effect.argument)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_ctx(clock: FakeClock) -> Callable[..., flows.Context]:
+    def make(**config: Any) -> flows.Context:
+        keys = iter(f"key-{n}" for n in range(1000))
+        cfg = resolve_config(config.pop("api_key", FAKE_KEY), base_url=BASE, environ={}, **config)
+        return flows.Context(cfg, clock=clock, new_key=lambda: next(keys))
+
+    return make
+
+
+@pytest.fixture
+def script(clock: FakeClock) -> Callable[[Iterable[Any]], Script]:
+    return lambda answers: Script(clock, list(answers))
