@@ -10,6 +10,7 @@ from ._errors import CliError, ExitCode
 @click.command(
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
     add_help_option=False,
+    short_help="Start the local Skytells API emulator (flags: skytells emulator --help).",
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context

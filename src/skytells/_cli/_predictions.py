@@ -11,7 +11,7 @@ import click
 from skytells import SkytellsClient
 
 from ._options import api_options
-from ._render import count, emit_json, prediction_details, predictions_table, status_text, stdout
+from ._render import count, emit_json, plain, prediction_details, predictions_table, status_text, stdout
 from ._run import finish, follow
 from ._session import open_session
 
@@ -89,6 +89,7 @@ def get_prediction(prediction_id: str, as_json: bool, local: bool, base_url: str
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
+    metavar="DIR",
     help="Also save the outputs here (in a folder named after the prediction).",
 )
 @api_options
@@ -114,7 +115,7 @@ def cancel_prediction(prediction_id: str, as_json: bool, local: bool, base_url: 
     if as_json:
         emit_json(prediction)
     else:
-        stdout().print(str(prediction.get("id", prediction_id)), status_text(prediction.get("status")))
+        stdout().print(plain(prediction.get("id", prediction_id)), status_text(prediction.get("status")))
 
 
 @predictions.command("delete")
@@ -127,7 +128,7 @@ def delete_prediction(prediction_id: str, as_json: bool, local: bool, base_url: 
     if as_json:
         emit_json(prediction)
     else:
-        stdout().print(f"{prediction.get('id', prediction_id)} deleted")
+        stdout().print(f"{prediction.get('id', prediction_id)} deleted", markup=False)
 
 
 def _list_page(

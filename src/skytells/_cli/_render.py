@@ -10,6 +10,7 @@ from typing import Any
 import click
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -45,6 +46,11 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def plain(value: Any) -> Text:
+    """`value` as text that is shown as is (never read as rich markup)."""
+    return Text(str(value if value is not None else ""))
+
+
 def status_text(status: Any) -> Text:
     text = str(status or "")
     return Text(text, style=STATUS_STYLES.get(text, ""))
@@ -73,7 +79,7 @@ def predictions_table(
         metrics = p.get("metrics") if isinstance(p.get("metrics"), Mapping) else {}
         seconds = (metrics or {}).get("predict_time")
         created = _short_time(p.get("created_at"))
-        row: list[Any] = [str(p.get("id", "")), model_slug(p), status_text(p.get("status"))]
+        row: list[Any] = [plain(p.get("id", "")), plain(model_slug(p)), status_text(p.get("status"))]
         row.append(created[:16] if wide else created[5:16])
         if wide:
             row.append(f"{seconds:.1f}s" if isinstance(seconds, (int, float)) else "")
@@ -90,10 +96,10 @@ def models_table(models: Iterable[Mapping[str, Any]]) -> Table:
     table.add_column("Status", no_wrap=True)
     for m in models:
         table.add_row(
-            str(m.get("namespace", "")),
-            str(m.get("name", "")),
-            str(m.get("type", "")),
-            price_text(m.get("pricing")),
+            plain(m.get("namespace", "")),
+            plain(m.get("name", "")),
+            plain(m.get("type", "")),
+            plain(price_text(m.get("pricing"))),
             status_text(m.get("status")),
         )
     return table
@@ -124,7 +130,7 @@ def model_details(model: Mapping[str, Any]) -> Table:
     ]
     for label, value in rows:
         if value not in (None, ""):
-            grid.add_row(label, value if isinstance(value, Text) else str(value))
+            grid.add_row(label, value if isinstance(value, Text) else plain(value))
     return grid
 
 
@@ -142,10 +148,10 @@ def schema_table(schema: Mapping[str, Any] | None) -> Table:
     for name, spec in ordered:
         table.add_row(
             Text(name + (" *" if name in required else ""), style="bold" if name in required else ""),
-            _type_text(spec),
-            "" if "default" not in spec else json.dumps(spec["default"]),
-            _allowed_text(spec),
-            str(spec.get("description") or spec.get("title") or ""),
+            plain(_type_text(spec)),
+            plain("" if "default" not in spec else json.dumps(spec["default"])),
+            plain(_allowed_text(spec)),
+            plain(spec.get("description") or spec.get("title") or ""),
         )
     return table
 
@@ -156,8 +162,8 @@ def prediction_details(prediction: Mapping[str, Any]) -> Table:
     grid.add_column()
     metrics = prediction.get("metrics") if isinstance(prediction.get("metrics"), Mapping) else {}
     progress = (metrics or {}).get("progress")
-    grid.add_row("ID", str(prediction.get("id", "")))
-    grid.add_row("Model", model_slug(prediction))
+    grid.add_row("ID", plain(prediction.get("id", "")))
+    grid.add_row("Model", plain(model_slug(prediction)))
     grid.add_row("Status", status_text(prediction.get("status")))
     if isinstance(progress, (int, float)) and prediction.get("status") not in (
         "succeeded",
@@ -174,13 +180,13 @@ def prediction_details(prediction: Mapping[str, Any]) -> Table:
     if error:
         grid.add_row("Error", Text(str(error), style="red"))
     for index, value in enumerate(_outputs(prediction)):
-        grid.add_row("Output" if index == 0 else "", value)
+        grid.add_row("Output" if index == 0 else "", plain(value))
     return grid
 
 
 def saved_paths(console: Console, paths: Sequence[Path]) -> None:
     for path in paths:
-        console.print(f"Saved [bold]{_display_path(path)}[/bold]")
+        console.print(f"Saved [bold]{escape(_display_path(path))}[/bold]")
 
 
 def _display_path(path: Path) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from ._download import download_outputs, is_url, output_values
 from ._errors import CliError, ExitCode
@@ -36,6 +37,7 @@ WEBHOOK_EVENTS = ["completed", "failed"]
     default="skytells-output",
     show_default=True,
     type=click.Path(file_okay=False),
+    metavar="DIR",
     help="Where outputs are saved (in a folder named after the prediction).",
 )
 @api_options
@@ -71,7 +73,7 @@ def run(
             _report_created(created, as_json)
             return
         if not as_json:
-            stderr().print(f"Running [bold]{model}[/bold] · prediction {created['id']}")
+            stderr().print(f"Running [bold]{escape(model)}[/bold] · prediction {escape(str(created['id']))}")
         final = follow(session, created, as_json=as_json)
         finish(session, final, Path(output_dir), as_json=as_json)
 
@@ -121,7 +123,7 @@ def _print_result(prediction: dict[str, Any], paths: list[Path]) -> None:
     metrics = prediction.get("metrics") or {}
     seconds = metrics.get("predict_time") if isinstance(metrics, dict) else None
     took = f" in {seconds:.1f}s" if isinstance(seconds, (int, float)) else ""
-    console.print(f"[green]✔[/green] {prediction.get('id')} succeeded{took}")
+    console.print(f"[green]✔[/green] {escape(str(prediction.get('id')))} succeeded{took}")
     for text in (value for value in output_values(prediction) if not is_url(value)):
         console.print(text, markup=False, highlight=False)
     saved_paths(console, paths)
@@ -132,5 +134,5 @@ def _report_created(prediction: dict[str, Any], as_json: bool) -> None:
         emit_json(prediction)
         return
     pid = prediction.get("id")
-    stdout().print(f"{pid} {prediction.get('status')}")
-    stderr().print(f"Follow it with: skytells predictions wait {pid}")
+    stdout().print(f"{pid} {prediction.get('status')}", markup=False)
+    stderr().print(f"Follow it with: skytells predictions wait {pid}", markup=False)
