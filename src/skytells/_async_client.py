@@ -430,7 +430,7 @@ class AsyncSkytellsClient:
                 if isinstance(effect, Request):
                     answer = await self._send(effect)
                 elif isinstance(effect, Sleep):
-                    await _sleep(effect.seconds, effect.signal)
+                    await self._sleep(effect)
                     answer = None
                 elif isinstance(effect, Notify):
                     answer = effect.callback(self._wrap(effect.argument))
@@ -440,6 +440,10 @@ class AsyncSkytellsClient:
             raise self._rewrap(error) from None
         finally:
             flow.close()
+
+    @staticmethod
+    async def _sleep(effect: Sleep) -> None:
+        await _sleep(effect.seconds, effect.signal)
 
     async def _send(self, request: Request) -> Reply | Failure:
         timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout

@@ -479,7 +479,7 @@ class SkytellsClient:
                 if isinstance(effect, Request):
                     answer = self._send(effect)
                 elif isinstance(effect, Sleep):
-                    _sleep(effect.seconds, effect.signal)
+                    self._sleep(effect)
                     answer = None
                 elif isinstance(effect, Notify):
                     answer = effect.callback(self._wrap(effect.argument))
@@ -487,6 +487,10 @@ class SkytellsClient:
             raise self._rewrap(error) from None
         finally:
             flow.close()
+
+    @staticmethod
+    def _sleep(effect: Sleep) -> None:
+        _sleep(effect.seconds, effect.signal)
 
     def _send(self, request: Request) -> Reply | Failure:
         timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout

@@ -111,13 +111,13 @@ class Prediction(dict[str, Any]):
     def cancel(self) -> Prediction:
         """Cancel this prediction; it is updated in place and returned."""
         client: SkytellsClient = self._bound()
-        self._update(client.cancel_prediction(self.id))
+        self._update(client.cancel_prediction(self))
         return self
 
     def delete(self) -> Prediction:
         """Delete this prediction and its stored files. Returns the deleted prediction."""
         client: SkytellsClient = self._bound()
-        return client.delete_prediction(self.id)
+        return client.delete_prediction(self)
 
     def reload(self) -> Prediction:
         """Fetch the latest state; updated in place and returned."""
@@ -154,13 +154,13 @@ class AsyncPrediction(Prediction):
     async def cancel(self) -> AsyncPrediction:  # type: ignore[override]
         """Cancel this prediction; it is updated in place and returned."""
         client: AsyncSkytellsClient = self._bound()
-        self._update(await client.cancel_prediction(self.id))
+        self._update(await client.cancel_prediction(self))
         return self
 
     async def delete(self) -> AsyncPrediction:  # type: ignore[override]
         """Delete this prediction and its stored files. Returns the deleted prediction."""
         client: AsyncSkytellsClient = self._bound()
-        return await client.delete_prediction(self.id)
+        return await client.delete_prediction(self)
 
     async def reload(self) -> AsyncPrediction:  # type: ignore[override]
         """Fetch the latest state; updated in place and returned."""

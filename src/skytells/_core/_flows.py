@@ -148,25 +148,31 @@ def _prediction_dict(data: Any) -> dict[str, Any]:
 
 def get(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
-    fallback = f"/predictions/{_q(pid)}"
-    url = fallback if isinstance(prediction, str) else _url(ctx, prediction, "get", fallback)
+    url = _action_url(ctx, prediction, "get", f"/predictions/{_q(pid)}")
     return _prediction_dict((yield from send(ctx, Request("GET", url))))
+
+
+def _action_url(ctx: Context, prediction: Mapping[str, Any] | str, name: str, fallback: str) -> str:
+    return fallback if isinstance(prediction, str) else _url(ctx, prediction, name, fallback)
 
 
 def cancel(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
-    return _prediction_dict((yield from send(ctx, Request("POST", f"/predictions/{_q(pid)}/cancel"))))
+    url = _action_url(ctx, prediction, "cancel", f"/predictions/{_q(pid)}/cancel")
+    return _prediction_dict((yield from send(ctx, Request("POST", url))))
 
 
 def delete(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
-    data = yield from send(ctx, Request("DELETE", f"/predictions/{_q(pid)}"))
+    url = _action_url(ctx, prediction, "delete", f"/predictions/{_q(pid)}")
+    data = yield from send(ctx, Request("DELETE", url))
     return data if isinstance(data, dict) else {"id": pid, "deleted": True}
 
 
 def stream_info(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
-    return _prediction_dict((yield from send(ctx, Request("GET", f"/predictions/{_q(pid)}/stream"))))
+    url = _action_url(ctx, prediction, "stream", f"/predictions/{_q(pid)}/stream")
+    return _prediction_dict((yield from send(ctx, Request("GET", url))))
 
 
 def list_params(

@@ -57,6 +57,11 @@ def create_body(
         )
     if model is not None:
         body["model"] = model
+    if input is not None and "input" in body and not isinstance(payload, str):
+        raise sdk_error(
+            "The payload already has an 'input'; pass the input once "
+            "(SDK options go in options=..., e.g. options={'compatibility_check': True})"
+        )
     if input is not None:
         body["input"] = input
     if webhook is not None:

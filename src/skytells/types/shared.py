@@ -1,0 +1,16 @@
+"""Shared types, at the import path of the published 1.0.0 package (``skytells.types.shared``)."""
+
+from .._exceptions import SkytellsError
+from ._enums import ApiErrorId
+from ._options import ClientOptions, OnProgressCallback, RetryOptions
+from ._pagination import PaginatedResponse, Pagination
+
+__all__ = [
+    "ApiErrorId",
+    "ClientOptions",
+    "OnProgressCallback",
+    "PaginatedResponse",
+    "Pagination",
+    "RetryOptions",
+    "SkytellsError",
+]
