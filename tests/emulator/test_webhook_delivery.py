@@ -17,6 +17,7 @@ import pytest
 
 from skytells.emulator.errors import ApiError
 from skytells.emulator.webhooks import WebhookDispatcher, new_secret, normalize_webhook
+from skytells.webhooks import parse_webhook
 
 API_KEY = "sk-test-webhook-signing-key"
 PREDICTION = {
@@ -351,9 +352,12 @@ def test_the_emulator_delivers_signed_webhooks_for_a_prediction(
     assert set(by_event) == {"started", "completed"}
     assert by_event["started"]["id"] == by_event["completed"]["id"] == created["id"]
     assert by_event["started"]["output"] is None
-    assert by_event["completed"]["status"] == "succeeded" and by_event["completed"]["output"] == final["output"]
+    completed = by_event["completed"]
+    assert completed["status"] == "succeeded" and completed["output"] == final["output"]
     for request in requests:
         verify_both_signatures(request, api_key, secret)
+        for proof in ({"api_key": api_key}, {"secret": secret}):  # the SDK's verifier agrees
+            assert parse_webhook(request.body, request.headers, **proof)["id"] == created["id"]
     log = emulator.admin("GET", "/webhooks/deliveries")
     entries = log["data"] if isinstance(log, dict) else log
     assert {e["event"] for e in entries} == {"started", "completed"}
