@@ -51,6 +51,34 @@ def test_run_json_prints_only_the_prediction_with_its_files(cli: Invoke, tmp_pat
     assert result.stderr == ""
 
 
+def test_typed_inputs_and_an_at_file_reach_the_model(cli: Invoke, tmp_path: Path) -> None:
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "start.png")
+    result = cli(
+        "run",
+        "truefusion-pro",
+        *("-i", "prompt=Make it blue", "-i", "image=@start.png", "-i", "guidance=2.5"),
+        *(
+            "-i",
+            "disable_safety_checker=yes",
+            "-i",
+            "output_format=png",
+            "-i",
+            "width=320",
+            "-i",
+            "height=256",
+        ),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    prediction = parse_json(result)
+    sent = prediction["input"]
+    assert sent["image"].startswith("data:image/png;base64,")
+    assert (sent["guidance"], sent["disable_safety_checker"], sent["width"]) == (2.5, True, 320)
+    [saved] = prediction["downloaded_files"]
+    with Image.open(saved) as image:
+        assert (image.format, image.size) == ("PNG", (320, 256))
+
+
 def test_input_file_is_merged_under_the_pairs(cli: Invoke, tmp_path: Path) -> None:
     (tmp_path / "in.json").write_text(json.dumps({"prompt": "From a file", "num_outputs": 3}))
     result = cli("run", "truefusion-pro", "--input-file", "in.json", "-i", "num_outputs=1", "--json")
@@ -159,3 +187,10 @@ def test_ctrl_c_leaves_the_prediction_running_when_declined(
     with SkytellsClient(api_key, base_url=base_url) as client:
         [prediction] = client.predictions.list().data
     assert prediction["status"] == "pending"
+
+
+def test_an_output_dir_that_cannot_be_written_is_one_clear_error(cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file where the folder should go")
+    result = cli("run", "truefusion", "-i", "prompt=x", "--output-dir", "blocked/out")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1].startswith("Error [DOWNLOAD_FAILED] could not save the outputs")

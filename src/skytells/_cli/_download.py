@@ -38,6 +38,16 @@ def download_outputs(
 
     The API key is sent only to the API's own origin (where emulator files are served), never elsewhere.
     """
+    try:
+        return _save_all(prediction, directory, api_base_url, api_key)
+    except OSError as error:
+        pid = prediction.get("id")
+        retry = f"skytells predictions wait {pid} --output-dir DIR"
+        message = f"could not save the outputs in {directory}: {error} (prediction {pid} is kept: {retry})"
+        raise CliError(message, "DOWNLOAD_FAILED") from error
+
+
+def _save_all(prediction: Mapping[str, Any], directory: Path, api_base_url: str, api_key: str) -> list[Path]:
     values = output_values(prediction)
     if not values:
         return []

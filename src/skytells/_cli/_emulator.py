@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from ._errors import CliError, ExitCode
@@ -30,5 +34,7 @@ def emulator(ctx: click.Context, args: tuple[str, ...]) -> None:
             "SDK_ERROR",
             ExitCode.ERROR,
         ) from error
-    code = main(list(args))
+    serve: Callable[..., Any] = main
+    takes_prog = "prog" in inspect.signature(serve).parameters
+    code = serve(list(args), prog="skytells emulator") if takes_prog else serve(list(args))
     ctx.exit(code if isinstance(code, int) else 0)
