@@ -187,3 +187,29 @@ def test_every_catalog_model_renders_with_minimal_inputs(model: CatalogModel) ->
         assert rendered.files and all(f.size > 100 for f in rendered.files)
         kind = {"image": "image/", "video": "video/", "audio": "audio/", "music": "audio/"}[model.type]
         assert all(f.content_type.startswith(kind) for f in rendered.files)
+
+
+def test_renders_from_many_threads_match_serial_renders() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [("truefusion-pro", {"prompt": f"Thread {i}", "output_format": "png"}) for i in range(4)]
+    jobs += [("mera", {"prompt": f"Clip {i}", "size": "720x1280"}) for i in range(1)]
+    jobs += [("beatfusion-2.0", {"lyrics": f"Song {i}"}) for i in range(2)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda job: run(*job).files[0].data, jobs))
+    clear_caches()
+    assert parallel == [run(*job).files[0].data for job in jobs]
+
+
+@pytest.mark.parametrize("prompt", ["\x00nul", "日本語の猫 🐱", "x" * 10000, "tabs\tand\nnew lines", " "])
+def test_any_prompt_renders(prompt: str) -> None:
+    image = Image.open(io.BytesIO(run("truefusion-pro", {"prompt": prompt}).files[0].data))
+    assert image.size == (1024, 1024)
+    assert run("gpt-5", {"prompt": prompt}).text
+
+
+@pytest.mark.parametrize("rate", [8000, 11025, 22050, 48000])
+def test_mp3_at_any_sample_rate_a_model_accepts(rate: int) -> None:
+    file = run("voicefusion", {"text": "Hello there", "sample_rate": rate, "bitrate": 320000}).files[0]
+    with av.open(io.BytesIO(file.data)) as decoded:
+        assert next(decoded.decode(audio=0)).sample_rate == rate

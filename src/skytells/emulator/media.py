@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import textwrap
+import threading
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ VIDEO_FPS = 8
 VIDEO_FRAMES = 12
 VIDEO_LONG_SIDE = 1280
 MAX_VIDEO_SIDE = 1920
+_TEXT_LOCK = threading.Lock()  # FreeType faces are shared between render threads
 
 
 @dataclass(frozen=True)
@@ -145,16 +147,16 @@ def _label(image: Image.Image, prompt: str, footer: str) -> None:
     big = max(10, min(width // 14, height // 8))
     band = int(big * 1.6)
     draw.rectangle((0, 0, width, band), fill=(0, 0, 0))
-    draw.text((width / 2, band / 2), LABEL, font=_font(big), fill=(255, 255, 255), anchor="mm")
     small = max(8, big // 2)
     chars = max(8, int(width / (small * 0.55)))
     lines = textwrap.wrap(prompt, width=chars)[:3] or [""]
     text_top = height - int(small * 1.3) * (len(lines) + 1) - small // 2
     draw.rectangle((0, text_top - small // 2, width, height), fill=(0, 0, 0))
-    for i, line in enumerate([*lines, footer]):
-        draw.text(
-            (small // 2, text_top + i * int(small * 1.3)), line, font=_font(small), fill=(235, 235, 235)
-        )
+    with _TEXT_LOCK:
+        draw.text((width / 2, band / 2), LABEL, font=_font(big), fill=(255, 255, 255), anchor="mm")
+        for i, line in enumerate([*lines, footer]):
+            position = (small // 2, text_top + i * int(small * 1.3))
+            draw.text(position, line, font=_font(small), fill=(235, 235, 235))
 
 
 # ---- images -------------------------------------------------------------------------------------
