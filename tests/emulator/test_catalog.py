@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -218,3 +219,39 @@ def test_output_shapes_and_formats() -> None:
     assert model("gpt-5").produces_text and not model("mera").produces_text
     assert model("mera").is_video and model("flux-fast").default_output_format == "jpg"
     assert model("truefusion").default_output_format == "webp"
+
+
+def random_json(rng: random.Random, depth: int = 0) -> Any:
+    kind = rng.randrange(8 if depth < 2 else 6)
+    return [
+        lambda: None,
+        lambda: rng.choice([True, False]),
+        lambda: rng.randint(-(2**40), 2**40),
+        lambda: rng.uniform(-1e6, 1e6),
+        lambda: rng.choice(["", "x", "16:9", "webp", "8", "1280x720", "mp3", "\x00", "日本"]),
+        lambda: rng.choice([0, 1, 4, 1024, 44100, -1, 1e309]),
+        lambda: [random_json(rng, depth + 1) for _ in range(rng.randrange(3))],
+        lambda: {
+            rng.choice(["a", "url", "prompt"]): random_json(rng, depth + 1) for _ in range(rng.randrange(3))
+        },
+    ][kind]()
+
+
+@pytest.mark.parametrize("entry", CATALOG.all(), ids=lambda m: m.slug)
+def test_random_input_is_either_valid_or_an_input_error(entry: CatalogModel) -> None:
+    rng = random.Random(entry.slug)
+    names = [*entry.input_schema["properties"], "extra"]
+    accepted = 0
+    valid = {name: "a prompt" for name in entry.input_schema["required"]}
+    for i in range(60):
+        picked = rng.sample(names, rng.randrange(1 if i % 4 == 1 else 3))
+        inputs = {**(valid if i % 2 else {}), **{name: random_json(rng) for name in picked}}
+        try:
+            validated = CATALOG.validate(entry, inputs)
+        except InputError as error:
+            assert error.field and error.message.startswith("Invalid input: ")
+            continue
+        assert set(entry.input_schema["required"]) <= set(validated)
+        assert entry.credits(validated, 1) >= 0  # pricing copes with anything that validates
+        accepted += 1
+    assert accepted  # the fuzzing reached the valid side too
