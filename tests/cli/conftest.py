@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Invoke
 from click.testing import CliRunner, Result
+
+from tests.cli.cli_support import Invoke
 
 
 @pytest.fixture

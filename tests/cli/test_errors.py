@@ -6,9 +6,9 @@ import socket
 from typing import Any
 
 import pytest
-from cli_support import Invoke, parse_json
 
 from skytells._cli._app import cli as skytells_cli
+from tests.cli.cli_support import Invoke, parse_json
 
 
 def closed_port() -> int:

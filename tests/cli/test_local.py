@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_support import Invoke, parse_json
+from tests.cli.cli_support import Invoke, parse_json
 
 
 def test_local_works_with_no_key_and_keeps_its_state_between_commands(cli: Invoke, tmp_path: Path) -> None:

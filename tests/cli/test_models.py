@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_support import Invoke, parse_json
+from tests.cli.cli_support import Invoke, parse_json
 
 
 def test_list_shows_a_table_of_models(cli: Invoke) -> None:

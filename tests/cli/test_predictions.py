@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Invoke, parse_json
 
 from skytells import SkytellsClient
+from tests.cli.cli_support import Invoke, parse_json
 
 
 @pytest.fixture

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Invoke, parse_json
 from PIL import Image
 
 from skytells import SkytellsClient
+from skytells._core._sse import StreamEvent
+from tests.cli.cli_support import Invoke, parse_json
 
 
 def saved_files(stdout: str) -> list[Path]:
@@ -153,13 +155,30 @@ def test_a_failed_prediction_exits_6_and_still_prints_it_as_json(cli: Invoke, em
     assert result.stderr.startswith("Error [PREDICTION_FAILED]") and "GPU on fire" in result.stderr
 
 
+def test_without_live_events_the_command_polls(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that answers the stream route with plain JSON (as the SDKs expect) is polled instead."""
+
+    def json_only(self: SkytellsClient, id: str, **kwargs: Any) -> Iterator[StreamEvent]:
+        yield StreamEvent("done", dict(self.predictions.get(id)), None)
+
+    monkeypatch.setattr(SkytellsClient, "stream_events", json_only)
+    polls: list[Any] = []
+    real_wait = SkytellsClient.wait
+    monkeypatch.setattr(SkytellsClient, "wait", lambda *a, **k: polls.append(a) or real_wait(*a, **k))
+    result = cli("run", "truefusion", "-i", "prompt=x", "--json")
+    assert result.exit_code == 0, result.output
+    assert parse_json(result)["status"] == "succeeded"
+    assert polls  # the SDK's wait() finished the job
+
+
 def interrupt_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Simulate Ctrl-C while the command waits for the prediction."""
 
-    def wait(*args: Any, **kwargs: Any) -> Any:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(SkytellsClient, "wait", wait)
+    monkeypatch.setattr(SkytellsClient, "stream_events", interrupted)
+    monkeypatch.setattr(SkytellsClient, "wait", interrupted)
 
 
 def test_ctrl_c_offers_to_cancel_and_cancels_when_confirmed(

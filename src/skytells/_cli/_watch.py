@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import click
@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from skytells import SkytellsClient
+from skytells import SkytellsClient, SkytellsError
 
 from ._errors import CliError, ExitCode
 
@@ -33,19 +33,25 @@ def wait_for(
     console: Console | None,
     interval_ms: int,
 ) -> dict[str, Any]:
-    """Poll `prediction` until it ends and return its final state.
+    """Follow `prediction` until it ends and return its final state.
 
-    With a `console`, a live bar shows status, percent and elapsed time. On Ctrl-C the user is asked
-    whether to cancel the prediction; either way the command then ends with exit code 130.
+    Live Server-Sent Events are followed where the server offers them; otherwise (or when the stream
+    breaks off) the SDK's ``wait`` polls every `interval_ms`. With a `console`, a live bar shows status,
+    percent and elapsed time. On Ctrl-C the user is asked whether to cancel the prediction; either way
+    the command then ends with exit code 130.
     """
     display = _Display(console, prediction) if console is not None else None
     try:
         if display:
             display.start()
-        final = client.wait(dict(prediction), options={"interval": interval_ms}, on_progress=display)
+        final = follow_events(client, prediction, display)
+        if final is None:
+            final = dict(
+                client.wait(dict(prediction), options={"interval": interval_ms}, on_progress=display)
+            )
         if display:
             display(final)
-        return dict(final)
+        return final
     except KeyboardInterrupt:
         if display:
             display.stop()
@@ -53,6 +59,42 @@ def wait_for(
     finally:
         if display:
             display.stop()
+
+
+def follow_events(
+    client: SkytellsClient, prediction: Mapping[str, Any], on_update: Callable[[dict[str, Any]], None] | None
+) -> dict[str, Any] | None:
+    """The final prediction as its event stream delivers it, or None when the stream cannot tell."""
+    if prediction.get("status") in TERMINAL:
+        return dict(prediction)
+    state: dict[str, Any] = dict(prediction)
+    events = client.stream_events(str(prediction["id"]))
+    try:
+        for event in events:
+            state = _apply(state, event.event, event.data)
+            if on_update:
+                on_update(state)
+    except SkytellsError:
+        return None  # polling takes over, and reports the error if there really is one
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()  # ends the HTTP stream at once, also on Ctrl-C
+    return state if state.get("status") in TERMINAL else None
+
+
+def _apply(state: dict[str, Any], name: str, data: Any) -> dict[str, Any]:
+    """The prediction as known after one stream event (status, progress, output or a whole prediction)."""
+    if not isinstance(data, Mapping):
+        return state
+    if "id" in data and "status" in data and ("model" in data or "input" in data):
+        return dict(data)
+    if name == "status" and data.get("status"):
+        return {**state, "status": data["status"]}
+    if name == "progress" and isinstance(data.get("progress"), (int, float)):
+        metrics = state.get("metrics") if isinstance(state.get("metrics"), Mapping) else {}
+        return {**state, "metrics": {**(metrics or {}), "progress": data["progress"]}}
+    return state
 
 
 def offer_cancel(client: SkytellsClient, prediction_id: str) -> NoReturn:
