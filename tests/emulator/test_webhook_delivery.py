@@ -17,7 +17,7 @@ import pytest
 
 from skytells.emulator.errors import ApiError
 from skytells.emulator.webhooks import WebhookDispatcher, new_secret, normalize_webhook
-from skytells.webhooks import parse_webhook
+from skytells.webhooks import parse_webhook, verify_skytells_signature, verify_standard_signature
 
 API_KEY = "sk-test-webhook-signing-key"
 PREDICTION = {
@@ -318,6 +318,61 @@ async def test_a_wildcard_allow_list_allows_every_host(receiver: Receiver) -> No
         assert hooks.deliveries()[0]["status"] == "delivered"
     finally:
         await hooks.stop()
+
+
+# ---- test switches and replay --------------------------------------------------------------------
+
+
+async def test_switches_spoil_signatures_age_timestamps_and_duplicate(
+    dispatcher: WebhookDispatcher, receiver: Receiver
+) -> None:
+    secret = new_secret()
+    dispatcher.configure(bad_signature=True)
+    notify(dispatcher, receiver.url("/bad"), secret=secret)
+    await dispatcher.wait_idle()
+    dispatcher.configure(bad_signature=False, stale_timestamp=True)
+    notify(dispatcher, receiver.url("/stale"), secret=secret)
+    await dispatcher.wait_idle()
+    dispatcher.configure(stale_timestamp=False, duplicate=True)
+    notify(dispatcher, receiver.url("/twice"), secret=secret)
+    await dispatcher.wait_idle()
+    bad, stale, *twice = receiver.received
+    assert not verify_skytells_signature(bad.body, bad.headers["x-skytells-signature"], API_KEY)
+    assert not verify_standard_signature(bad.body, bad.headers, secret)
+    assert json.loads(bad.body) == PREDICTION  # the body itself is intact
+    assert not verify_standard_signature(stale.body, stale.headers, secret)  # too old for the 5-minute window
+    assert verify_standard_signature(stale.body, stale.headers, secret, tolerance=3600)
+    assert [r.path for r in twice] == ["/twice", "/twice"]
+    assert twice[0].headers["webhook-id"] == twice[1].headers["webhook-id"]
+    dispatcher.clear()
+    assert not any(dispatcher.switches.values())
+
+
+def test_unknown_switches_are_invalid_parameter() -> None:
+    hooks = WebhookDispatcher()
+    with pytest.raises(ApiError, match="Unknown webhook test switch 'loud'"):
+        hooks.configure(loud=True)
+    with pytest.raises(ApiError, match="'duplicate' must be true or false"):
+        hooks.configure(duplicate="yes")  # type: ignore[arg-type]
+    assert hooks.configure(duplicate=True)["duplicate"] is True
+
+
+async def test_replay_sends_a_logged_delivery_again(
+    dispatcher: WebhookDispatcher, receiver: Receiver
+) -> None:
+    receiver.statuses = [500] * 5
+    delivery_id = notify(dispatcher, receiver.url(), secret=new_secret())
+    await dispatcher.wait_idle()
+    assert dispatcher.deliveries()[0]["status"] == "failed"
+    replayed = dispatcher.replay(delivery_id)
+    assert replayed is not None and replayed["status"] == "pending"
+    await dispatcher.wait_idle()
+    (entry,) = dispatcher.deliveries()
+    assert (entry["status"], entry["attempts"]) == ("delivered", 1)
+    assert len(receiver.received) == 6 and {r.headers["webhook-id"] for r in receiver.received} == {
+        delivery_id
+    }
+    assert dispatcher.replay("msg_unknown") is None
 
 
 # ---- end to end, through the emulator -----------------------------------------------------------

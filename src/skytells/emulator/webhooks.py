@@ -45,6 +45,7 @@ __all__ = [
     "CLIENT_EVENT_NAMES",
     "DEFAULT_RETRY_SCHEDULE",
     "TERMINAL_EVENTS",
+    "TEST_SWITCHES",
     "WebhookDispatcher",
     "canonical_event",
     "new_secret",
@@ -78,6 +79,10 @@ DEFAULT_RETRY_SCHEDULE = (1.0, 2.0, 4.0, 8.0)
 USER_AGENT = "Skytells-Webhooks/1.0 (skytells-emulator)"
 MAX_URL_LENGTH = 2048
 MAX_LOG_ENTRIES = 10_000
+#: Switches that make deliveries misbehave on purpose, to test a receiver's verification code.
+TEST_SWITCHES = ("bad_signature", "stale_timestamp", "duplicate")
+#: How old a ``stale_timestamp`` delivery claims to be (beyond the usual 5-minute tolerance).
+STALE_BY_S = 600
 
 
 def new_secret() -> str:
@@ -198,19 +203,21 @@ class _Delivery:
         self.created_at = self.updated_at = _now_iso()
         self.delivered_at: str | None = None
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, switches: Mapping[str, bool]) -> dict[str, str]:
+        """The headers of one attempt; `switches` may spoil the signatures or age the timestamp."""
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             "X-Skytells-Event": self.event,
         }
+        signed = self.body + b" " if switches.get("bad_signature") else self.body
         if self.signing_key:
-            headers["X-Skytells-Signature"] = sign_skytells(self.body, self.signing_key)
+            headers["X-Skytells-Signature"] = sign_skytells(signed, self.signing_key)
         if self.secret:
-            timestamp = int(time.time())
+            timestamp = int(time.time()) - (STALE_BY_S if switches.get("stale_timestamp") else 0)
             headers["webhook-id"] = self.id
             headers["webhook-timestamp"] = str(timestamp)
-            headers["webhook-signature"] = sign_standard(self.id, timestamp, self.body, self.secret)
+            headers["webhook-signature"] = sign_standard(self.id, timestamp, signed, self.secret)
         return headers
 
     def record(self, status: str, response_status: int | None = None, error: str | None = None) -> None:
@@ -267,6 +274,7 @@ class WebhookDispatcher:
         self._semaphore: asyncio.Semaphore | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._backlog: list[_Delivery] = []
+        self.switches: dict[str, bool] = dict.fromkeys(TEST_SWITCHES, False)
 
     async def start(self) -> None:
         """Binds to the running event loop and sends anything queued before."""
@@ -330,6 +338,41 @@ class WebhookDispatcher:
         self._submit(delivery)
         return delivery.id
 
+    def configure(self, **switches: bool) -> dict[str, bool]:
+        """Turns test switches on or off; returns them all. Unknown names raise ``INVALID_PARAMETER``.
+
+        ``bad_signature``: both signatures are computed over a different body; ``stale_timestamp``:
+        ``webhook-timestamp`` is 10 minutes old (validly signed); ``duplicate``: every delivery that
+        succeeds is sent a second time with the same ``webhook-id``.
+        """
+        for name, value in switches.items():
+            if name not in TEST_SWITCHES:
+                raise _invalid(
+                    f"Unknown webhook test switch '{name}'; expected one of: {', '.join(TEST_SWITCHES)}"
+                )
+            if not isinstance(value, bool):
+                raise _invalid(f"'{name}' must be true or false")
+        self.switches.update(switches)
+        return dict(self.switches)
+
+    def replay(self, delivery_id: str) -> dict[str, Any] | None:
+        """Sends a logged delivery again (same ``webhook-id``, fresh attempts); its entry, or None."""
+        with self._lock:
+            delivery = self._log.get(delivery_id)
+        if delivery is None:
+            return None
+        if delivery.status in ("pending", "retrying"):
+            return delivery.entry()
+        delivery.attempts, delivery.delivered_at = 0, None
+        if not self.host_allowed(delivery.url):
+            delivery.record(
+                "blocked", error=f"host not in the webhook allow-list: {urlsplit(delivery.url).hostname}"
+            )
+            return delivery.entry()
+        delivery.record("pending")
+        self._submit(delivery)
+        return delivery.entry()
+
     def host_allowed(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
         return "*" in self.allow_hosts or host in self.allow_hosts
@@ -341,7 +384,8 @@ class WebhookDispatcher:
         return [d.entry() for d in items if account is None or d.account == account]
 
     def clear(self) -> None:
-        """Forgets the log and cancels deliveries in flight or waiting for a retry."""
+        """Forgets the log, turns the test switches off and cancels deliveries in flight or waiting."""
+        self.switches = dict.fromkeys(TEST_SWITCHES, False)
         with self._lock:
             self._log.clear()
         self._backlog.clear()
@@ -400,9 +444,10 @@ class WebhookDispatcher:
         async with self._semaphore:
             delivery.attempts += 1
             try:
-                response = await self._client.post(
-                    delivery.url, content=delivery.body, headers=delivery.headers()
-                )
+                headers = delivery.headers(self.switches)
+                response = await self._client.post(delivery.url, content=delivery.body, headers=headers)
+                if self.switches.get("duplicate") and 200 <= response.status_code < 300:
+                    response = await self._client.post(delivery.url, content=delivery.body, headers=headers)
             except httpx.HTTPError as exc:
                 delivery.record(
                     delivery.status, None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
