@@ -25,8 +25,7 @@ def run(slug: str, inputs: dict[str, Any]) -> Rendered:
 
 
 def clear_caches() -> None:
-    for cached in (media._image_bytes, media._audio_bytes, media._video_bytes):
-        cached.cache_clear()
+    media.clear_cache()
 
 
 def minimal_inputs(model: CatalogModel) -> dict[str, Any]:
@@ -213,3 +212,15 @@ def test_mp3_at_any_sample_rate_a_model_accepts(rate: int) -> None:
     file = run("voicefusion", {"text": "Hello there", "sample_rate": rate, "bitrate": 320000}).files[0]
     with av.open(io.BytesIO(file.data)) as decoded:
         assert next(decoded.decode(audio=0)).sample_rate == rate
+
+
+def test_the_render_cache_stays_within_its_byte_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_caches()
+    monkeypatch.setattr(media, "CACHE_BYTES", 60_000)
+    for i in range(6):
+        run("flux-fast", {"prompt": f"Budget {i}", "width": 256, "height": 256})
+    assert 0 < media._cache_size <= 60_000 and len(media._cache) < 6
+    monkeypatch.setattr(media, "CACHE_ITEM_BYTES", 100)
+    clear_caches()
+    run("flux-fast", {"prompt": "Too big to keep", "width": 256, "height": 256})
+    assert media._cache_size == 0

@@ -20,10 +20,11 @@ import json
 import textwrap
 import threading
 import wave
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .catalog import CatalogModel, image_size, requested_seconds
 
-__all__ = ["LABEL", "Rendered", "RenderedFile", "render"]
+__all__ = ["LABEL", "Rendered", "RenderedFile", "clear_cache", "render"]
 
 #: The mark every image and video frame carries.
 LABEL = "SKYTELLS EMULATOR"
@@ -81,6 +82,44 @@ def render(model: CatalogModel, inputs: Mapping[str, Any]) -> Rendered:
 
 
 # ---- shared -------------------------------------------------------------------------------------
+
+CACHE_BYTES = 48 * 1024 * 1024  # rendered files kept for identical requests
+CACHE_ITEM_BYTES = 4 * 1024 * 1024  # larger files are not kept
+_cache: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_cache_size = 0
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forgets every cached rendering."""
+    global _cache_size
+    with _cache_lock:
+        _cache.clear()
+        _cache_size = 0
+
+
+def _cached(produce: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Keeps the results of `produce` in the shared byte-bounded LRU cache."""
+
+    @wraps(produce)
+    def cached(*args: Any) -> bytes:
+        global _cache_size
+        key = (produce.__name__, *args)
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+        data = produce(*args)
+        if len(data) <= CACHE_ITEM_BYTES:
+            with _cache_lock:
+                if key not in _cache:
+                    _cache[key] = data
+                    _cache_size += len(data)
+                while _cache_size > CACHE_BYTES:
+                    _cache_size -= len(_cache.popitem(last=False)[1])
+        return data
+
+    return cached
 
 
 def _digest(*parts: Any) -> bytes:
@@ -191,7 +230,7 @@ def render_images(model: CatalogModel, inputs: Mapping[str, Any]) -> list[Render
     ]
 
 
-@lru_cache(maxsize=64)
+@_cached
 def _image_bytes(
     slug: str,
     name: str,
@@ -252,7 +291,7 @@ def _tones(digest: bytes, rate: int, seconds: float) -> np.ndarray:
     return samples.astype(np.int16)
 
 
-@lru_cache(maxsize=32)
+@_cached
 def _audio_bytes(
     slug: str, prompt: str, seed: int | None, fmt: str, rate: int, bitrate: int, seconds: float
 ) -> bytes:
@@ -329,7 +368,7 @@ def render_video(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile
     return RenderedFile("output.mp4", "video/mp4", data)
 
 
-@lru_cache(maxsize=16)
+@_cached
 def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, width: int, height: int) -> bytes:
     import av
 
