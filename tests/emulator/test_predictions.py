@@ -8,9 +8,9 @@ import uuid
 
 import httpx
 import pytest
-from emulator_support import create, fast_config, wait_terminal
 
 from skytells.emulator import EmulatorServer
+from tests.emulator.emulator_support import create, fast_config, wait_terminal
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 FIELDS = {
@@ -46,7 +46,7 @@ def test_create_returns_a_complete_pending_prediction(http: httpx.Client, route:
     }
 
 
-def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client) -> None:
+def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client, plain: httpx.Client) -> None:
     created = create(http, input={"prompt": "A lake", "num_outputs": 2, "output_format": "png"})
 
     done = wait_terminal(http, created["id"])
@@ -66,7 +66,7 @@ def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client) -> Non
     files = done["metadata"]["storage"]["files"]
     assert [f["url"] for f in files] == done["output"]
     for f in files:
-        served = httpx.get(f["url"])  # no key: output URLs work in a browser
+        served = plain.get(f["url"])  # no key: output URLs work in a browser
         assert served.status_code == 200
         assert served.headers["content-type"] == "image/png" == f["type"]
         assert len(served.content) == f["size"]
@@ -102,9 +102,9 @@ def test_await_is_ignored_for_video_models(http: httpx.Client) -> None:
     assert p["status"] == "pending"
 
 
-def test_await_cap_returns_the_current_state() -> None:
+def test_await_cap_returns_the_current_state(plain: httpx.Client) -> None:
     with EmulatorServer(fast_config(await_cap=0.2, speed=1.0)) as emu:
-        p = httpx.post(
+        p = plain.post(
             emu.base_url + "/predict",
             json={"model": "truefusion-x", "input": {"prompt": "x"}, "await": True},
             headers={"x-api-key": "sk-test-cap"},
@@ -176,16 +176,18 @@ def test_cancelling_a_finished_prediction_returns_it_unchanged(http: httpx.Clien
 
 
 @pytest.mark.parametrize("suffix", ["", "/delete"])
-def test_delete_removes_the_record_and_its_files(http: httpx.Client, suffix: str) -> None:
+def test_delete_removes_the_record_and_its_files(
+    http: httpx.Client, suffix: str, plain: httpx.Client
+) -> None:
     done = http.post("/predict", json={"model": "flux-pro", "input": {"prompt": "x"}, "await": True}).json()
-    assert httpx.get(done["output"][0]).status_code == 200
+    assert plain.get(done["output"][0]).status_code == 200
 
     deleted = http.delete(f"/predictions/{done['id']}{suffix}")
 
     assert deleted.status_code == 200
     assert deleted.json()["id"] == done["id"]
     assert http.get(f"/predictions/{done['id']}").status_code == 404
-    gone = httpx.get(done["output"][0])
+    gone = plain.get(done["output"][0])
     assert gone.status_code == 404
     assert gone.json()["error"]["error_id"] == "FILE_NOT_FOUND"
 
@@ -197,13 +199,13 @@ def test_deleting_a_running_prediction_cancels_it_first(http: httpx.Client) -> N
     assert http.get(f"/predictions/{created['id']}").status_code == 404
 
 
-def test_video_and_audio_models_give_one_playable_file(http: httpx.Client) -> None:
+def test_video_and_audio_models_give_one_playable_file(http: httpx.Client, plain: httpx.Client) -> None:
     video = create(http, model="mera", input={"prompt": "City", "seconds": "8", "size": "1280x720"})
     song = create(http, model="beatfusion-2.0", input={"lyrics": "[Verse]\nla la", "prompt": "pop"})
     for created, mime in ((video, "video/mp4"), (song, "audio/mpeg")):
         done = wait_terminal(http, created["id"])
         assert done["status"] == "succeeded", done
         assert isinstance(done["output"], str)
-        served = httpx.get(done["output"])
+        served = plain.get(done["output"])
         assert served.headers["content-type"] == mime
         assert done["metadata"]["storage"]["files"][0]["size"] == len(served.content)

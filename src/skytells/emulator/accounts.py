@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from typing import Any
 
 from skytells.emulator.errors import ApiError
 from skytells.emulator.store import AccountRow, Store
+from skytells.emulator.webhooks import new_secret
 
 KEY_PATTERN = re.compile(r"^sk-[A-Za-z0-9_.\-]{1,200}$")
 
@@ -101,7 +101,7 @@ class Accounts:
         account = self._by_id.get(account_id)
         if account is None:
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            account = Account(account_id, api_key, None, False, "whsec_" + secrets.token_urlsafe(24), now)
+            account = Account(account_id, api_key, None, False, new_secret(), now)
             self._by_id[account_id] = account
             self._save(account)
         return account

@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 from skytells.emulator.accounts import Accounts
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.context import EmulatorState, make_dispatcher, origin_of
+from skytells.emulator.context import EmulatorState, origin_of
 from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes
@@ -33,6 +33,7 @@ from skytells.emulator.routes_admin import admin_routes
 from skytells.emulator.routes_models import model_routes
 from skytells.emulator.routes_predictions import prediction_routes
 from skytells.emulator.store import Store
+from skytells.emulator.webhooks import WebhookDispatcher
 
 _HTTP_ERROR_IDS = {404: "ENDPOINT_NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
@@ -44,7 +45,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     store = Store(data_dir)
     catalog = Catalog.load()
     accounts = Accounts(store, config.api_keys)
-    dispatcher = make_dispatcher(config)
+    dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed)
     engine = Engine(
         store, catalog, accounts, dispatcher, speed=config.speed, render_workers=config.render_workers
     )
@@ -55,13 +56,11 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await engine.start()
-        if dispatcher is not None:
-            await dispatcher.start()
+        await dispatcher.start()
         try:
             yield
         finally:
-            if dispatcher is not None:
-                await dispatcher.stop()
+            await dispatcher.stop()
             await engine.stop()
             store.close()
 

@@ -67,8 +67,11 @@ async def read_json(request: Request) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        value = json.loads(raw, parse_constant=_reject_constant)
+        if b"\\u" in raw:  # a lone surrogate escape parses but can never be sent back as UTF-8
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except (ValueError, UnicodeError, RecursionError) as exc:
         raise ApiError("INVALID_JSON", "The request body is not valid JSON.", details=str(exc)[:200]) from exc
 
 
@@ -78,28 +81,3 @@ def _reject_constant(name: str) -> Any:
 
 def _too_large(limit: int) -> ApiError:
     return ApiError("PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
-
-
-def make_dispatcher(config: EmulatorConfig) -> Any:
-    """The webhook dispatcher (None while the webhooks module is unavailable)."""
-    try:
-        from skytells.emulator.webhooks import WebhookDispatcher
-    except ImportError:
-        return None
-    return WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed)
-
-
-def normalize_webhook(value: Any, events_filter: Any) -> dict[str, Any] | None:
-    """The create body's ``webhook`` as ``{url, events}`` (None when absent); 400 when malformed."""
-    try:
-        from skytells.emulator.webhooks import normalize_webhook as normalize
-    except ImportError:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return {"url": value, "events": list(events_filter or ["completed"])}
-        if isinstance(value, dict) and isinstance(value.get("url"), str):
-            return {"url": value["url"], "events": list(value.get("events") or ["completed"])}
-        raise ApiError("INVALID_PARAMETER", "'webhook' must be a URL or an object {url, events}.") from None
-    result: dict[str, Any] | None = normalize(value, events_filter)
-    return result

@@ -479,12 +479,15 @@ class Engine:
         if not webhook.get("url") or self.dispatcher is None:
             return
         account = self.accounts.get(run.account.id) or run.account
+        payload = present(run.stored, run.stored.origin)
+        if event == "started":
+            payload["status"] = "started"
         self.dispatcher.notify(
             signing_key=account.api_key,
             secret=account.whsec,
             webhook=webhook,
             event=event,
-            prediction=present(run.stored, run.stored.origin),
+            prediction=payload,
             account=account.id,
         )
 

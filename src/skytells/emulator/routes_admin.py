@@ -41,6 +41,7 @@ async def reset(request: Request) -> Response:
     state = emulator_state(request)
     state.engine.reset()
     state.engine.set_speed(state.config.speed)
+    state.dispatcher.speed = state.config.speed
     state.store.reset()
     state.accounts.reset(state.config.api_keys)
     for part in (state.faults, state.limiter, state.dispatcher):
@@ -87,7 +88,9 @@ async def set_time(request: Request) -> Response:
         raise ApiError(
             "INVALID_PARAMETER", f"'speed' must be a number greater than 0 and at most {_MAX_SPEED:g}."
         )
-    emulator_state(request).engine.set_speed(float(speed))
+    state = emulator_state(request)
+    state.engine.set_speed(float(speed))
+    state.dispatcher.speed = float(speed)
     return JSONResponse({"speed": float(speed)})
 
 

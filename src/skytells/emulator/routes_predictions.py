@@ -27,11 +27,12 @@ from starlette.routing import BaseRoute, Route
 
 from skytells.emulator.accounts import Account
 from skytells.emulator.catalog import InputError
-from skytells.emulator.context import authenticate, emulator_state, normalize_webhook, origin_of, read_json
+from skytells.emulator.context import authenticate, emulator_state, origin_of, read_json
 from skytells.emulator.engine import NewPrediction, present
 from skytells.emulator.errors import ApiError
 from skytells.emulator.sse import parse_last_event_id, prediction_events
 from skytells.emulator.store import ListQuery, StoredPrediction
+from skytells.emulator.webhooks import normalize_webhook
 
 STATUSES = ("pending", "starting", "started", "processing", "succeeded", "failed", "cancelled")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -47,6 +47,7 @@ class EmulatorServer:
         self.config = config
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._admin_client: httpx.Client | None = None
         self.port = 0
 
     @property
@@ -89,14 +90,19 @@ class EmulatorServer:
             self._server.should_exit = True
             self._thread.join(10)
         self._server = self._thread = None
+        if self._admin_client is not None:
+            self._admin_client.close()
+            self._admin_client = None
         if self._temp_dir:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
             self._temp_dir = None
 
     def admin(self, method: str, path: str, json: Any = None) -> Any:
         """Call the admin API (``path`` relative to ``/_emulator``); its JSON answer, or raise on non-2xx."""
+        if self._admin_client is None:
+            self._admin_client = httpx.Client(timeout=30, trust_env=False)
         url = f"{self.root_url}/_emulator/{path.lstrip('/')}"
-        response = httpx.request(method, url, json=json, timeout=30)
+        response = self._admin_client.request(method, url, json=json)
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -204,7 +210,7 @@ def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # lets asyncio set TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
