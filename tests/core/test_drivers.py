@@ -10,7 +10,6 @@ import threading
 
 import httpx
 import pytest
-from core_support import FAKE_KEY
 
 from skytells import (
     AbortedError,
@@ -19,6 +18,7 @@ from skytells import (
     RequestTimeoutError,
     SkytellsClient,
 )
+from tests.core.core_support import FAKE_KEY
 
 BASE = "https://api.example.test/v1"
 

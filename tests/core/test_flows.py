@@ -6,7 +6,6 @@ import json
 import threading
 
 import pytest
-from core_support import json_reply, prediction
 
 from skytells import (
     AbortedError,
@@ -20,6 +19,7 @@ from skytells import (
 from skytells._core import _flows as flows
 from skytells._core._effects import Failure
 from skytells.types import PredictionSdkOptions, RetryOptions
+from tests.core.core_support import json_reply, prediction
 
 
 def body_of(request):
@@ -247,8 +247,15 @@ def test_run_with_progress_creates_then_reports_every_state(make_ctx, script):
     seen = []
     run.run(flows.run(make_ctx(), {"model": "m", "input": {}}, on_progress=seen.append, interval_ms=5000))
     assert body_of(run.requests[0])["await"] is False
-    assert [p["status"] for p in seen] == ["pending", "processing", "succeeded"]
+    assert [p["status"] for p in seen] == ["processing", "succeeded"]
     assert run.sleeps == [5.0]
+
+
+def test_run_with_progress_reports_a_prediction_finished_at_once(make_ctx, script):
+    run = script([json_reply(200, prediction("succeeded"))])
+    seen = []
+    run.run(flows.run(make_ctx(), {"model": "m", "input": {}}, on_progress=seen.append))
+    assert [p["status"] for p in seen] == ["succeeded"] and len(run.requests) == 1
 
 
 def test_a_failed_prediction_raises_with_the_prediction(make_ctx, script):

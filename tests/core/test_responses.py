@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from core_support import FAKE_KEY, json_reply
 
 from skytells import (
     ApiErrorId,
@@ -16,6 +15,7 @@ from skytells import (
 )
 from skytells._core._effects import Reply
 from skytells._core._responses import parse_json_reply, retry_after_seconds
+from tests.core.core_support import FAKE_KEY, json_reply
 
 
 def error_of(reply: Reply, secret: str | None = None) -> SkytellsError:

@@ -45,8 +45,14 @@ class Config:
         parts = urlsplit(url)
         return not parts.scheme or (parts.scheme, parts.netloc) == self.origin
 
+    @property
+    def key_is_sendable(self) -> bool:
+        """False when the key cannot go in an HTTP header (not ASCII, or has line breaks)."""
+        key = self.api_key or ""
+        return key.isascii() and key.isprintable()
+
     def auth_headers(self) -> dict[str, str]:
-        return {"x-api-key": self.api_key} if self.api_key else {}
+        return {"x-api-key": self.api_key} if self.api_key and self.key_is_sendable else {}
 
     def default_headers(self) -> dict[str, str]:
         """Headers of every request: JSON in and out, who we are, user headers, then the key."""

@@ -52,6 +52,11 @@ class Context:
 def send(ctx: Context, request: Request) -> Flow[Any]:
     """Send ``request`` (the same one on every retry) and return its JSON (or the Reply for bytes)."""
     secret = ctx.config.api_key
+    if not ctx.config.key_is_sendable:
+        raise sdk_error(
+            "The API key contains characters that cannot be sent in an HTTP header",
+            "Check SKYTELLS_API_KEY or the api_key argument: keys are ASCII, like sk-...",
+        )
     attempt = 0
     while True:
         answer = yield request
@@ -314,7 +319,8 @@ def run(
     signal: Any = None,
 ) -> Flow[dict[str, Any]]:
     """Create and wait. Without ``on_progress``: one ``await: true`` create, then polling only if
-    the answer is not terminal yet (video models). With it: create, report, then poll and report."""
+    the answer is not terminal yet (video models). With it: create, then poll and report each state
+    (a create answered already finished is reported once)."""
     started = ctx.clock()
     _check_abort(signal)
     if on_progress is None:
@@ -332,8 +338,9 @@ def run(
             )
     else:
         data = yield from create(ctx, {**body, "await": False})
-        yield Notify(on_progress, data)
-        if not is_terminal(data):
+        if is_terminal(data):  # finished at once: report the final state anyway
+            yield Notify(on_progress, data)
+        else:
             data = yield from wait(
                 ctx,
                 data,

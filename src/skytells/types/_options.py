@@ -60,7 +60,7 @@ class ClientOptions:
     timeout: float = DEFAULT_TIMEOUT_MS
     headers: dict[str, str] = field(default_factory=dict)
     retry: RetryOptions | dict[str, Any] | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     max_connections: int | None = None
     max_keepalive_connections: int | None = None
 
