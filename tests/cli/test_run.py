@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from skytells import SkytellsClient
-from skytells._core._sse import StreamEvent
+from skytells import SkytellsClient, StreamEvent
 from tests.cli.cli_support import Invoke, parse_json
 
 

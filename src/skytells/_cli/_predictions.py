@@ -100,8 +100,6 @@ def wait_prediction(
     with open_session(local=local, base_url=base_url) as session:
         current = dict(session.client.predictions.get(prediction_id))
         final = follow(session, current, as_json=as_json)
-        if not as_json:
-            stdout().print(prediction_details(final))
         finish(session, final, Path(output_dir) if output_dir else None, as_json=as_json)
 
 

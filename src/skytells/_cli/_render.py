@@ -159,7 +159,7 @@ def schema_table(schema: Mapping[str, Any] | None) -> Table:
 def prediction_details(prediction: Mapping[str, Any]) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")
     metrics = prediction.get("metrics") if isinstance(prediction.get("metrics"), Mapping) else {}
     progress = (metrics or {}).get("progress")
     grid.add_row("ID", plain(prediction.get("id", "")))

@@ -117,15 +117,19 @@ def ensure_succeeded(prediction: dict[str, Any]) -> None:
 
 
 def _print_result(prediction: dict[str, Any], paths: list[Path]) -> None:
-    console = stdout()
+    """``✔ ID succeeded in 3.1s``, then text outputs, then saved files (or the output URLs when not saved)."""
     if prediction.get("status") != "succeeded":
         return
+    console = stdout()
     metrics = prediction.get("metrics") or {}
     seconds = metrics.get("predict_time") if isinstance(metrics, dict) else None
     took = f" in {seconds:.1f}s" if isinstance(seconds, (int, float)) else ""
     console.print(f"[green]✔[/green] {escape(str(prediction.get('id')))} succeeded{took}")
-    for text in (value for value in output_values(prediction) if not is_url(value)):
-        console.print(text, markup=False, highlight=False)
+    for value in output_values(prediction):
+        if not is_url(value):
+            console.print(value, markup=False, highlight=False)
+        elif not paths:
+            console.print(f"Output {value}", markup=False, highlight=False, overflow="ignore", crop=False)
     saved_paths(console, paths)
 
 
