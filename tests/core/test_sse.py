@@ -9,7 +9,10 @@ from skytells._core._stream import EventStream
 
 def test_events_split_across_chunks_and_line_endings():
     decoder = SSEDecoder()
-    wire = b'id: 1\r\nevent: status\r\ndata: {"status": "processing"}\r\n\r\n: keep-alive\n\nid: 2\rdata: a\rdata: b\r\r'
+    wire = (
+        b'id: 1\r\nevent: status\r\ndata: {"status": "processing"}\r\n\r\n: keep-alive\n\n'
+        b"id: 2\rdata: a\rdata: b\r\r"
+    )
     events = []
     for i in range(len(wire)):
         events.extend(decoder.feed(wire[i : i + 1]))
