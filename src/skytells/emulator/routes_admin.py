@@ -7,6 +7,8 @@
 ``GET/POST/DELETE /_emulator/outcomes``  test outcome rules: ``{model, outcome, message?, count?}``
 ``GET/POST /_emulator/time``           ``{"speed": F}``
 ``GET /_emulator/webhooks/deliveries``  the webhook delivery log (``?account=`` optional)
+``POST …/deliveries/{id}/replay``       send a logged delivery again
+``GET/POST /_emulator/webhooks/settings``  test switches: bad_signature, stale_timestamp, duplicate
 =====================================  ================================================================
 """
 
@@ -101,6 +103,21 @@ async def webhook_deliveries(request: Request) -> Response:
     return JSONResponse(deliveries)
 
 
+async def webhook_settings(request: Request) -> Response:
+    dispatcher = emulator_state(request).dispatcher
+    if request.method == "POST":
+        return JSONResponse(dispatcher.configure(**(await _object(request))))
+    return JSONResponse(dict(dispatcher.switches))
+
+
+async def replay_delivery(request: Request) -> Response:
+    delivery_id = request.path_params["delivery_id"]
+    entry = emulator_state(request).dispatcher.replay(delivery_id)
+    if entry is None:
+        raise ApiError("ENDPOINT_NOT_FOUND", f"No webhook delivery '{delivery_id[:100]}'.", status=404)
+    return JSONResponse(entry)
+
+
 async def _object(request: Request) -> dict[str, Any]:
     body = await read_json(request)
     if not isinstance(body, dict):
@@ -121,6 +138,8 @@ def admin_routes() -> list[BaseRoute]:
         ),
         Route("/_emulator/time", _pick(GET=get_time, POST=set_time), methods=["GET", "POST"]),
         Route("/_emulator/webhooks/deliveries", webhook_deliveries, methods=["GET"]),
+        Route("/_emulator/webhooks/deliveries/{delivery_id}/replay", replay_delivery, methods=["POST"]),
+        Route("/_emulator/webhooks/settings", webhook_settings, methods=["GET", "POST"]),
     ]
 
 

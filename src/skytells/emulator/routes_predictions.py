@@ -277,7 +277,7 @@ async def get_file(request: Request) -> Response:
 
 async def webhook_secret(request: Request) -> Response:
     account = authenticate(request)
-    return JSONResponse({"secret": account.whsec})
+    return JSONResponse({"secret": account.whsec, "key": account.whsec})
 
 
 def _by_method(handlers: dict[str, Any]) -> Any:

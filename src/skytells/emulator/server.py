@@ -145,10 +145,8 @@ def serve(config: EmulatorConfig | None = None, *, announce: Any = print) -> Non
         asyncio.run(run())
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m skytells.emulator", description="Run the local Skytells API emulator."
-    )
+def build_parser(prog: str = "python -m skytells.emulator") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Run the local Skytells API emulator.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
@@ -172,11 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
+def config_from_args(
+    argv: Sequence[str] | None = None, prog: str = "python -m skytells.emulator"
+) -> EmulatorConfig:
     """Parse command-line flags into an `EmulatorConfig` (exits with a message on bad flags)."""
     from skytells.emulator.faults import parse_fault_spec
 
-    parser = build_parser()
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     try:
         faults = tuple(parse_fault_spec(spec) for spec in args.faults)
@@ -196,9 +196,17 @@ def config_from_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         parser.error(str(exc))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "python -m skytells.emulator") -> int:
     """``python -m skytells.emulator [flags]``: parse flags and serve until interrupted."""
-    serve(config_from_args(argv))
+    config = config_from_args(argv, prog)
+    try:
+        serve(config)
+    except OSError as exc:
+        print(
+            f"{prog}: error: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -1,0 +1,122 @@
+"""State survives a restart, and predictions in flight when the process dies finish after it restarts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from skytells.emulator import EmulatorServer
+from tests.emulator.emulator_support import fast_config, wait_terminal
+
+KEY = {"x-api-key": "sk-test-persist"}
+
+
+def test_a_restart_keeps_predictions_files_and_accounts(tmp_path: Path, plain: httpx.Client) -> None:
+    with EmulatorServer(fast_config(data_dir=str(tmp_path), speed=1.0)) as first:
+        first.admin("POST", "/accounts", {"api_key": KEY["x-api-key"], "credits": 5})
+        first.admin("POST", "/outcomes", {"model": "flux-pro", "outcome": "instant", "count": 1})
+        first.admin("POST", "/outcomes", {"model": "FLUX.2-pro", "outcome": "pending", "count": 1})
+        body = {"model": "flux-pro", "input": {"prompt": "kept"}}
+        done = plain.post(first.base_url + "/predictions", json=body, headers=KEY).json()
+        body = {"model": "FLUX.2-pro", "input": {"prompt": "held"}}
+        held = plain.post(first.base_url + "/predictions", json=body, headers=KEY).json()
+        body = {"model": "truefusion-x", "input": {"prompt": "running"}}
+        running = plain.post(first.base_url + "/predictions", json=body, headers=KEY).json()
+        secret = plain.get(first.base_url + "/webhooks/default/secret", headers=KEY).json()["secret"]
+    assert done["status"] == "succeeded"
+
+    with EmulatorServer(fast_config(data_dir=str(tmp_path))) as second:
+        with httpx.Client(base_url=second.base_url, headers=KEY, trust_env=False) as http:
+            again = http.get(f"/predictions/{done['id']}").json()
+            finished = wait_terminal(http, running["id"])
+            still_held = http.get(f"/predictions/{held['id']}").json()
+            listed = http.get("/predictions").json()
+            assert http.get("/webhooks/default/secret").json()["secret"] == secret
+        (account,) = second.admin("GET", "/accounts")
+        file = plain.get(again["output"][0])
+
+    assert again["output"][0].startswith(second.base_url)  # URLs follow the new port
+    assert {k: v for k, v in again.items() if k not in ("output", "urls", "metadata")} == {
+        k: v for k, v in done.items() if k not in ("output", "urls", "metadata")
+    }
+    assert file.status_code == 200 and len(file.content) == again["metadata"]["storage"]["files"][0]["size"]
+    assert finished["status"] == "succeeded"
+    assert still_held["status"] == "pending"
+    assert listed["pagination"]["total"] == 3
+    assert account["credits"] < 5
+
+
+@contextmanager
+def emulator_process(data_dir: Path, speed: float) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``python -m skytells.emulator`` on a free port; (process, base URL printed on stdout)."""
+    command = [sys.executable, "-m", "skytells.emulator", "--port", "0", "--data-dir", str(data_dir)]
+    process = subprocess.Popen(
+        [*command, "--speed", str(speed), "--rate-limit", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        assert line.startswith("http://127.0.0.1:") and line.endswith("/v1"), line
+        yield process, line
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+
+
+@pytest.mark.slow
+def test_a_prediction_in_flight_survives_kill_9(tmp_path: Path, plain: httpx.Client) -> None:
+    with emulator_process(tmp_path, speed=1.0) as (process, base_url):
+        body = {"model": "truefusion-pro", "input": {"prompt": "survivor"}}
+        created = plain.post(base_url + "/predictions", json=body, headers=KEY).json()
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    assert created["status"] == "pending"
+
+    with emulator_process(tmp_path, speed=100.0) as (_, base_url):
+        with httpx.Client(base_url=base_url, headers=KEY, trust_env=False) as http:
+            finished = wait_terminal(http, created["id"])
+            image = plain.get(finished["output"][0])
+
+    assert finished["status"] == "succeeded"
+    assert image.status_code == 200 and image.headers["content-type"] == "image/webp"
+
+
+def test_main_without_a_data_dir_says_it_uses_a_temporary_one() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skytells.emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first, second = process.stdout.readline(), process.stdout.readline()
+        health = httpx.get(second.strip().removesuffix("/v1") + "/_emulator/health", trust_env=False)
+    finally:
+        process.kill()
+        process.wait(10)
+    assert "temporary" in first
+    assert health.json()["status"] == "ok"
+
+
+def test_main_rejects_bad_flags_with_a_message() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skytells.emulator", "--speed", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "speed" in result.stderr and "Traceback" not in result.stderr
