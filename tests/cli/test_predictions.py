@@ -125,3 +125,19 @@ def test_cancel_json_and_delete(cli: Invoke, client: SkytellsClient, emulator: A
     assert f"{prediction['id']} deleted" in deleted.stdout
     assert cli("predictions", "get", prediction["id"]).exit_code == 4
     assert cli("predictions", "delete", prediction["id"], "--json").exit_code == 4
+
+
+def test_since_and_until_select_by_creation_day(cli: Invoke, client: SkytellsClient) -> None:
+    prediction = create(client)
+    today = prediction["created_at"][:10]
+    kept = parse_json(cli("predictions", "list", "--since", today, "--until", today, "--json"))
+    assert [p["id"] for p in kept["data"]] == [prediction["id"]]
+    old = parse_json(cli("predictions", "list", "--since", "2000-01-01", "--until", "2000-01-02", "--json"))
+    assert old["data"] == [] and old["pagination"]["total"] == 0
+    empty = cli("predictions", "list", "--since", "2000-01-01", "--until", "2000-01-02")
+    assert empty.exit_code == 0 and "0 predictions" in empty.stdout
+
+
+def test_delete_json_returns_the_deleted_prediction(cli: Invoke, client: SkytellsClient) -> None:
+    prediction = create(client)
+    assert parse_json(cli("predictions", "delete", prediction["id"], "--json"))["id"] == prediction["id"]
