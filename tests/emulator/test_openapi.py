@@ -141,18 +141,18 @@ def test_stateful_create_get_cancel_delete(api_schema: Any) -> None:
 
 
 def test_every_operation_answers_401_without_a_key(contract_emulator: EmulatorServer) -> None:
-    root = contract_emulator.root_url
     some_id = "00000000-0000-4000-8000-000000000000"
-    for path, item in openapi_document()["paths"].items():
-        for method, operation in item.items():
-            if method == "parameters" or operation.get("security") == []:
-                continue
-            url = root + path.replace("{prediction_id}", some_id).replace("{slug}", "truefusion")
-            response = httpx.request(
-                method.upper(), url, json={"model": "truefusion", "input": {"prompt": "x"}}
-            )
-            assert response.status_code == 401, (method, path, response.text)
-            assert response.json()["error"]["error_id"] == "UNAUTHORIZED"
+    body = {"model": "truefusion", "input": {"prompt": "x"}}
+    with httpx.Client(base_url=contract_emulator.root_url, timeout=15) as client:
+        for path, item in openapi_document()["paths"].items():
+            for method, operation in item.items():
+                if method == "parameters" or operation.get("security") == []:
+                    continue
+                url = path.replace("{prediction_id}", some_id).replace("{slug}", "truefusion")
+                for headers in ({}, {"x-api-key": "not-a-key"}, {"authorization": "Basic c2stdGVzdA=="}):
+                    response = client.request(method.upper(), url, json=body, headers=headers)
+                    assert response.status_code == 401, (method, path, headers, response.text)
+                    assert response.json()["error"]["error_id"] == "UNAUTHORIZED"
 
 
 @pytest.mark.parametrize("delete_path", ["/v1/predictions/{id}", "/v1/predictions/{id}/delete"])
