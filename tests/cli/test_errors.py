@@ -112,3 +112,26 @@ def test_other_api_errors_exit_1_with_their_error_id(
     result = cli("models", "get", "truefusion")
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"Error [{error_id}]") and "Busy" in result.stderr
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import skytells._cli as entry
+
+    monkeypatch.setattr(entry, "find_spec", lambda name: None if name == "rich" else object())
+    with pytest.raises(SystemExit) as exited:
+        entry.main(["--help"])
+    assert exited.value.code == 1
+    assert "pip install 'skytells[cli]'" in capsys.readouterr().err
+
+
+def test_local_without_the_emulator_extra_says_what_to_install(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "skytells.emulator", None)  # makes the import fail
+    result = cli("models", "list", "--local")
+    assert result.exit_code == 1
+    assert "pip install 'skytells[emulator]'" in result.stderr
