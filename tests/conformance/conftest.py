@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import published_env
 import pytest
-from conformance_support import SPEED
+
+from tests.conformance import published_env
+from tests.conformance.conformance_support import SPEED
 
 
 @pytest.fixture(scope="session")

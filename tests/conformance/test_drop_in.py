@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import surface_compare
-from conformance_support import client_env, json_report, start_json_script
+
+from tests.conformance import surface_compare
+from tests.conformance.conformance_support import client_env, json_report, start_json_script
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 

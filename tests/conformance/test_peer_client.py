@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conformance_support import API_KEY
 
 import skytells
 from skytells import ModelsAPI, PredictionsAPI, RetryOptions, SkytellsClient, SkytellsError
+from tests.conformance.conformance_support import API_KEY
 
 
 @dataclass

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_support import OUR_PYTHON, client_env, json_report, start_json_script
+
+from tests.conformance.conformance_support import OUR_PYTHON, client_env, json_report, start_json_script
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_support import HERE, client_env
+
+from tests.conformance.conformance_support import HERE, client_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 

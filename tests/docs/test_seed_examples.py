@@ -20,7 +20,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from webhook_receiver import Delivery, WebhookReceiver
+
+from tests.docs.webhook_receiver import Delivery, WebhookReceiver
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-test-seed-examples-0001"
