@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import inspect
 import threading
-import time
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,6 @@ from typing import Any
 import httpx
 import pytest
 
-import skytells
 from skytells import AsyncSkytellsClient, SkytellsClient, SkytellsError
 
 
@@ -202,6 +200,10 @@ class Harness:
             rule["count"] = count
         self.emulator.admin("POST", "/outcomes", json=rule)
 
+    def speed(self, factor: float) -> None:
+        """Make simulated time run `factor` times faster than real time (reset restores the default)."""
+        self.emulator.admin("POST", "/time", json={"speed": factor})
+
     def fault(self, **rule: Any) -> Any:
         """Add a fault rule (see docs/architecture.md, Faults)."""
         return self.emulator.admin("POST", "/faults", json=rule)
@@ -265,36 +267,26 @@ def sdk(request: pytest.FixtureRequest, emulator: Any, base_url: str, api_key: s
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
-    """Record the waits the SDK asks for (retries, polling) on the test's thread and skip them.
+    """Record the waits the SDK's drivers ask for (retry backoff, polling) and skip them.
 
-    Only the calling thread is affected: the emulator's own event loop keeps its real timers.
+    Both drivers perform every wait through their `_sleep(effect)`; the flows decide the durations, so
+    recording them checks the schedule without waiting for it. An abort signal is still honoured: the
+    flow looks at it after the (skipped) wait.
     """
+    from skytells import _async_client, _client
+
     record = Sleeps()
-    test_thread = threading.get_ident()
-    real_sleep = time.sleep
-    real_async_sleep = asyncio.sleep
 
-    def fake_sleep(seconds: float) -> None:
-        if threading.get_ident() != test_thread:
-            real_sleep(seconds)
-            return
-        if seconds > 0:
-            record.delays.append(seconds)
-        real_sleep(0)
+    def fake_sleep(effect: Any) -> None:
+        if effect.seconds > 0:
+            record.delays.append(effect.seconds)
 
-    async def fake_async_sleep(seconds: float, result: Any = None) -> Any:
-        if threading.get_ident() != test_thread:
-            return await real_async_sleep(seconds, result)
-        if seconds > 0:
-            record.delays.append(seconds)
-        return await real_async_sleep(0, result)
+    async def fake_async_sleep(effect: Any) -> None:
+        fake_sleep(effect)
+        await asyncio.sleep(0)
 
-    monkeypatch.setattr(time, "sleep", fake_sleep)
-    monkeypatch.setattr(asyncio, "sleep", fake_async_sleep)
-    for name in ("_client", "_async_client"):
-        module = getattr(skytells, name, None)
-        if module is not None and hasattr(module, "_sleep"):
-            monkeypatch.setattr(module, "_sleep", fake_async_sleep if name == "_async_client" else fake_sleep)
+    monkeypatch.setattr(_client.SkytellsClient, "_sleep", staticmethod(fake_sleep))
+    monkeypatch.setattr(_async_client.AsyncSkytellsClient, "_sleep", staticmethod(fake_async_sleep))
     return record
 
 

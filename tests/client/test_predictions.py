@@ -94,31 +94,54 @@ def test_list_takes_its_filters_as_an_options_object_or_dict(sdk):
 
 
 def test_list_pages_through_many_predictions(sdk):
-    ids = [_create(sdk, prompt=str(i))["id"] for i in range(23)]
+    ids = [_create(sdk, prompt=str(i))["id"] for i in range(5)]
 
-    first = sdk.resolve(sdk.client.predictions.list(page=1))
-    second = sdk.resolve(sdk.client.predictions.list(page=2))
+    pages = [sdk.resolve(sdk.client.predictions.list(page=n, per_page=2)) for n in (1, 2, 3)]
 
-    assert first.pagination.total == 23
+    assert pages[0].pagination.total == 5
+    assert pages[0].pagination.last_page == 3
+    assert pages[0].pagination.per_page == 2
+    assert [p.pagination.current_page for p in pages] == [1, 2, 3]
+    assert [len(p.data) for p in pages] == [2, 2, 1]
+    assert [p["id"] for page in pages for p in page.data] == list(reversed(ids))
+
+
+def test_the_default_page_size_is_twenty(sdk):
+    for i in range(21):
+        _create(sdk, prompt=str(i))
+
+    first = sdk.resolve(sdk.client.predictions.list())
+
+    assert len(first.data) == 20
     assert first.pagination.last_page == 2
-    assert second.pagination.current_page == 2
-    assert len(first.data) + len(second.data) == 23
-    assert [p["id"] for p in first.data + second.data] == list(reversed(ids))
 
 
 def test_iterating_predictions_crosses_pages(sdk):
-    ids = [_create(sdk, prompt=str(i))["id"] for i in range(23)]
+    ids = [_create(sdk, prompt=str(i))["id"] for i in range(5)]
+    client, recorder = sdk.recording_client()
 
-    seen = [p["id"] for p in sdk.collect(sdk.client.predictions.iter())]
+    seen = [p["id"] for p in sdk.collect(client.predictions.list_all(per_page=2))]
 
     assert seen == list(reversed(ids))
+    assert len(recorder.requests) == 3, "one request per page"
+
+
+def test_iterating_predictions_fetches_pages_as_it_goes(sdk):
+    for i in range(5):
+        _create(sdk, prompt=str(i))
+    client, recorder = sdk.recording_client()
+
+    first_two = sdk.collect(client.predictions.list_all(per_page=2), limit=2)
+
+    assert len(first_two) == 2
+    assert len(recorder.requests) == 1
 
 
 def test_iterating_predictions_applies_filters(sdk):
     mine = [_create(sdk, IMAGE)["id"] for _ in range(2)]
     _create(sdk, OTHER)
 
-    seen = [p["id"] for p in sdk.collect(sdk.client.predictions.iter(model=IMAGE))]
+    seen = [p["id"] for p in sdk.collect(sdk.client.predictions.list_all(model=IMAGE))]
 
     assert seen == list(reversed(mine))
 

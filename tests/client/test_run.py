@@ -36,6 +36,7 @@ def test_run_returns_a_prediction_object(sdk):
 
 
 def test_run_on_a_video_model_keeps_waiting_until_terminal(sdk):
+    sdk.speed(2000)
     client, recorder = sdk.recording_client()
 
     prediction = sdk.resolve(client.run(VIDEO, input={"prompt": "City at night"}, options=FAST_POLL))
@@ -87,7 +88,7 @@ def test_run_polls_at_the_requested_interval(sdk, sleeps):
 
     def on_progress(p):
         polls.append(p["status"])
-        if len(polls) == 3:
+        if len(polls) == 5:
             sdk.set_signal(signal)
 
     error = sdk.error(
@@ -253,7 +254,9 @@ def test_compatibility_check_looks_the_model_up_once_per_client(sdk):
     client, recorder = sdk.recording_client()
 
     for _ in range(2):
-        sdk.resolve(client.predict({"model": IMAGE, "input": {"prompt": "x"}}, {"compatibility_check": True}))
+        sdk.resolve(
+            client.predict({"model": IMAGE, "input": {"prompt": "x"}}, options={"compatibility_check": True})
+        )
 
     lookups = _model_lookups(recorder)
     assert len(lookups) == 1
@@ -262,11 +265,32 @@ def test_compatibility_check_looks_the_model_up_once_per_client(sdk):
     assert "compatibility_check" not in recorder.creates()[0].body.decode()
 
 
+def test_sdk_options_as_the_second_argument_are_not_sent_as_input(sdk):
+    """The TypeScript call shape predict(payload, {compatibilityCheck: true}) in Python form."""
+    client, recorder = sdk.recording_client()
+
+    sdk.resolve(client.predict({"model": IMAGE, "input": {"prompt": "kept"}}, {"compatibility_check": True}))
+
+    (create,) = recorder.creates()
+    assert create.json()["input"] == {"prompt": "kept"}
+    assert len(_model_lookups(recorder)) == 1
+
+
+def test_compatibility_check_as_keywords(sdk):
+    client, recorder = sdk.recording_client()
+
+    sdk.resolve(client.predict(IMAGE, input={"prompt": "x"}, compatibility_check=True))
+
+    assert len(_model_lookups(recorder)) == 1
+
+
 def test_compatibility_check_rejects_a_chat_only_model_before_creating(sdk, chat_model):
     client, recorder = sdk.recording_client()
 
     error = sdk.error(
-        lambda: client.predict({"model": chat_model, "input": {"prompt": "x"}}, {"compatibility_check": True})
+        lambda: client.predict(
+            {"model": chat_model, "input": {"prompt": "x"}}, options={"compatibility_check": True}
+        )
     )
 
     assert error.error_id == "SDK_ERROR"
@@ -275,7 +299,9 @@ def test_compatibility_check_rejects_a_chat_only_model_before_creating(sdk, chat
 
 def test_compatibility_check_on_an_unknown_model_is_model_not_found(sdk):
     error = sdk.error(
-        lambda: sdk.client.predict({"model": "no-such-model", "input": {}}, {"compatibility_check": True})
+        lambda: sdk.client.predict(
+            {"model": "no-such-model", "input": {}}, options={"compatibility_check": True}
+        )
     )
 
     assert error.error_id == "MODEL_NOT_FOUND"
@@ -285,7 +311,9 @@ def test_compatibility_check_on_an_unknown_model_is_model_not_found(sdk):
 def test_auto_await_waits_server_side_for_image_models(sdk):
     options = {"compatibility_check": True, "auto_await": True}
 
-    image = sdk.resolve(sdk.client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}}, options))
+    image = sdk.resolve(
+        sdk.client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}}, options=options)
+    )
 
     assert image["status"] == "succeeded"
     assert image["output"]
@@ -295,7 +323,9 @@ def test_auto_await_leaves_video_models_pending(sdk):
     client, recorder = sdk.recording_client()
     options = {"compatibility_check": True, "auto_await": True}
 
-    video = sdk.resolve(client.predictions.create({"model": VIDEO, "input": {"prompt": "x"}}, options))
+    video = sdk.resolve(
+        client.predictions.create({"model": VIDEO, "input": {"prompt": "x"}}, options=options)
+    )
 
     assert video["status"] not in TERMINAL
     assert not recorder.creates()[0].json().get("await")
@@ -306,7 +336,7 @@ def test_explicit_await_false_wins_over_auto_await(sdk):
     options = {"compatibility_check": True, "auto_await": True}
 
     image = sdk.resolve(
-        client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}, "await": False}, options)
+        client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}, "await": False}, options=options)
     )
 
     assert image["status"] not in TERMINAL

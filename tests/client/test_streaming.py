@@ -46,6 +46,7 @@ def test_live_events_end_with_the_finished_prediction(sdk):
 
 
 def test_live_events_report_status_and_progress_while_running(sdk):
+    sdk.speed(2000)
     created = sdk.resolve(
         sdk.client.predictions.create({"model": "mera", "input": {"prompt": "x"}, "stream": True})
     )
