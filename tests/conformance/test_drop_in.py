@@ -47,7 +47,7 @@ ACCEPTED = {
     },
     **{
         f"{m}.PredictionRequest{part}": TRI_STATE
-        for m in ("skytells", "skytells.types")
+        for m in ("skytells", "skytells.types", "skytells.types.predict")
         for part in (
             ".__init__: 'await_' default",
             ".__init__: 'stream' default",
