@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -137,7 +138,7 @@ class _Display:
             console=console,
         )
         self._task: TaskID = self._progress.add_task(
-            str(label or prediction.get("id")),
+            escape(str(label or prediction.get("id"))),
             total=100,
             status=str(prediction.get("status", "")),
             start=True,
