@@ -93,7 +93,7 @@ class Harness:
         self.base_url = base_url
         self.api_key = api_key
         self.client_class: type[Any] = AsyncSkytellsClient if self.is_async else SkytellsClient
-        self.runner = asyncio.Runner() if self.is_async else None
+        self.loop = asyncio.new_event_loop() if self.is_async else None
         self._closers: list[Callable[[], Any]] = []
         self.client = self.make_client()
 
@@ -102,14 +102,14 @@ class Harness:
     def resolve(self, value: Any) -> Any:
         """Await `value` on this test's event loop if it is awaitable; return it otherwise."""
         if inspect.isawaitable(value):
-            assert self.runner is not None, "the sync client returned an awaitable"
-            return self.runner.run(_awaited(value))
+            assert self.loop is not None, "the sync client returned an awaitable"
+            return self.loop.run_until_complete(_awaited(value))
         return value
 
     def run_async(self, coroutine: Any) -> Any:
         """Run a coroutine on this test's loop (async mode only)."""
-        assert self.runner is not None
-        return self.runner.run(coroutine)
+        assert self.loop is not None
+        return self.loop.run_until_complete(coroutine)
 
     def collect(self, iterable: Any, limit: int | None = None) -> list[Any]:
         """Every item of a sync or async iterable (or of an awaitable that returns one)."""
@@ -238,8 +238,9 @@ class Harness:
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 closer()
-        if self.runner is not None:
-            self.runner.close()
+        if self.loop is not None:
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.close()
 
 
 async def _awaited(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -77,6 +78,10 @@ async def test_cancelling_the_awaiting_task_leaves_no_connection_checked_out(emu
         await client.aclose()
 
 
+needs_asyncio_timeout = pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is 3.11+")
+
+
+@needs_asyncio_timeout
 async def test_asyncio_timeout_stops_a_wait_cleanly(emulator, base_url, api_key):
     emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
     async with _pool_of_one() as http:
@@ -91,6 +96,7 @@ async def test_asyncio_timeout_stops_a_wait_cleanly(emulator, base_url, api_key)
         await client.aclose()
 
 
+@needs_asyncio_timeout
 async def test_asyncio_timeout_around_an_awaited_run(emulator, base_url, api_key):
     emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
     async with _pool_of_one() as http:
@@ -102,6 +108,32 @@ async def test_asyncio_timeout_around_an_awaited_run(emulator, base_url, api_key
 
         assert await client.models.get(IMAGE)
         await client.aclose()
+
+
+async def test_wait_for_around_an_awaited_run_frees_the_connection(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    async with _pool_of_one() as http:
+        client = _async_client(base_url, api_key, http, timeout=5_000)
+
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.run(IMAGE, input={"prompt": "held"}), 0.3)
+
+        assert await client.models.get(IMAGE)
+        await client.aclose()
+
+
+async def test_an_async_progress_callback_is_awaited(emulator, base_url, api_key):
+    seen: list[str] = []
+
+    async def on_progress(p):
+        await asyncio.sleep(0)
+        seen.append(p["status"])
+
+    async with _async_client(base_url, api_key) as client:
+        prediction = await client.run(IMAGE, input={"prompt": "x"}, on_progress=on_progress, interval=20)
+
+    assert prediction.status == "succeeded"
+    assert seen and seen[-1] == "succeeded"
 
 
 async def test_async_abort_with_an_asyncio_event(emulator, base_url, api_key):

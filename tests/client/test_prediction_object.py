@@ -161,3 +161,23 @@ def test_repr_names_the_id_and_status(sdk):
 
     assert prediction.id in text
     assert "succeeded" in text
+
+
+def test_wait_and_reload_update_the_object_in_place(sdk):
+    prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
+    assert prediction.status != "succeeded"
+
+    sdk.resolve(prediction.wait({"interval": 20}))
+
+    assert prediction.status == "succeeded"
+    assert prediction["output"] == prediction.output
+    assert prediction.outputs()
+
+
+def test_events_on_the_object_end_with_the_finished_prediction(sdk):
+    prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
+
+    events = sdk.collect(prediction.events())
+
+    assert events[-1].prediction["status"] == "succeeded"
+    assert events[-1].prediction["id"] == prediction.id

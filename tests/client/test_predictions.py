@@ -82,6 +82,18 @@ def test_list_filters_by_date_range(sdk):
     assert earlier.data == []
 
 
+def test_list_filters_by_status(sdk):
+    sdk.outcome(IMAGE, "pending", count=1)
+    pending = _create(sdk)
+    done = sdk.resolve(sdk.client.run(IMAGE, input={"prompt": "x"}))
+
+    only_pending = sdk.resolve(sdk.client.predictions.list(status="pending"))
+    only_done = sdk.resolve(sdk.client.predictions.list(options={"status": "succeeded"}))
+
+    assert [p["id"] for p in only_pending.data] == [pending["id"]]
+    assert [p["id"] for p in only_done.data] == [done.id]
+
+
 def test_list_takes_its_filters_as_an_options_object_or_dict(sdk):
     mine = _create(sdk, IMAGE)["id"]
     _create(sdk, OTHER)
@@ -222,6 +234,8 @@ def test_wait_times_out_with_wait_timeout(sdk):
     assert error.error_id == "WAIT_TIMEOUT"
     assert error.http_status == 408
     assert created["id"] in str(error)
+    assert error.prediction["id"] == created["id"], "the last state seen is on the error"
+    assert error.prediction["status"] == "pending"
 
 
 def test_wait_calls_on_progress_after_each_poll(sdk):

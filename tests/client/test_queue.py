@@ -94,3 +94,11 @@ def test_queue_with_model_and_webhook_dispatches_at_once(sdk):
     assert prediction["webhook"]["url"] == webhook["url"]
     assert [p["id"] for p in sdk.server_predictions()] == [prediction.id]
     assert sdk.resolve(sdk.client.dispatch()) == [], "the keyword form does not leave anything queued"
+
+
+def test_a_webhook_given_as_a_url_string(sdk):
+    prediction = sdk.resolve(
+        sdk.client.predictions.create(model=IMAGE, input={"prompt": "x"}, webhook="http://127.0.0.1:9/hook")
+    )
+
+    assert prediction["webhook"]["url"] == "http://127.0.0.1:9/hook"

@@ -150,3 +150,22 @@ def test_a_dropped_get_is_retried(sdk, sleeps):
 
     assert sdk.resolve(client.models.list())
     assert len(recorder.requests) == 2
+
+
+def test_a_timed_out_request_is_not_retried_by_default(sdk, sleeps):
+    sdk.fault(method="GET", route=MODELS, action="latency", latency_ms=2000, first=1)
+    client, recorder = sdk.recording_client(timeout=200, retry=RetryOptions(retries=2, retry_delay=10))
+
+    error = sdk.error(lambda: client.models.list())
+
+    assert error.error_id == "REQUEST_TIMEOUT"
+    assert len(recorder.requests) == 1
+
+
+def test_a_timed_out_request_is_retried_when_408_is_in_retry_on(sdk, sleeps):
+    sdk.fault(method="GET", route=MODELS, action="latency", latency_ms=2000, first=1)
+    retry = RetryOptions(retries=1, retry_delay=10, retry_on=[408, 503])
+    client, recorder = sdk.recording_client(timeout=500, retry=retry)
+
+    assert sdk.resolve(client.models.list())
+    assert len(recorder.requests) == 2

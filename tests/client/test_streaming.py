@@ -81,3 +81,15 @@ def test_live_events_of_a_pending_prediction_can_be_left_early(sdk):
     assert len(first) == 1
     after = sdk.resolve(sdk.client.models.list())
     assert after, "the client still works after leaving a stream early"
+
+
+def test_live_events_resume_after_the_last_event_id(sdk):
+    created = sdk.resolve(sdk.client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}}))
+    everything = sdk.collect(sdk.client.stream_events(created["id"]))
+    assert len(everything) >= 3
+    resume_from = everything[1].id
+
+    rest = sdk.collect(sdk.client.stream_events(created["id"], last_event_id=resume_from))
+
+    assert [e.id for e in rest] == [e.id for e in everything[2:]]
+    assert rest[-1].prediction["status"] == "succeeded"
