@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import uuid
+from importlib import resources
+from pathlib import Path
 
 import httpx
 import pytest
@@ -209,3 +212,23 @@ def test_video_and_audio_models_give_one_playable_file(http: httpx.Client, plain
         served = plain.get(done["output"])
         assert served.headers["content-type"] == mime
         assert done["metadata"]["storage"]["files"][0]["size"] == len(served.content)
+
+
+def test_a_custom_catalog_replaces_the_packaged_one(tmp_path: Path, plain: httpx.Client) -> None:
+    entries = json.loads((resources.files("skytells.emulator") / "data" / "models.json").read_text())
+    mine = {
+        **next(e for e in entries if e["namespace"] == "flux-pro"),
+        "namespace": "acme-painter",
+        "name": "Acme",
+    }
+    catalog = tmp_path / "models.json"
+    catalog.write_text(json.dumps([mine]))
+
+    with EmulatorServer(fast_config(catalog_path=str(catalog))) as emu:
+        headers = {"x-api-key": "sk-test-custom"}
+        models = plain.get(emu.base_url + "/models", headers=headers).json()
+        body = {"model": "acme-painter", "input": {"prompt": "x"}, "await": True}
+        done = plain.post(emu.base_url + "/predict", json=body, headers=headers).json()
+
+    assert [m["namespace"] for m in models] == ["acme-painter"]
+    assert done["status"] == "succeeded" and done["model"]["name"] == "acme-painter"

@@ -43,7 +43,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     config = config or EmulatorConfig()
     data_dir = config.data_dir or tempfile.mkdtemp(prefix="skytells-emulator-")
     store = Store(data_dir)
-    catalog = Catalog.load()
+    catalog = Catalog.load(config.catalog_path)
     accounts = Accounts(store, config.api_keys)
     dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed)
     engine = Engine(

@@ -21,7 +21,8 @@ class EmulatorConfig:
 
     ``speed`` divides every simulated duration (it can be changed while running through
     ``POST /_emulator/time``). A non-empty ``api_keys`` switches on strict mode: only those keys
-    are accepted. ``data_dir=None`` means a fresh temporary directory.
+    are accepted. ``data_dir=None`` means a fresh temporary directory. ``catalog_path`` replaces the
+    packaged model catalog with a JSON file in the same format.
     """
 
     host: str = "127.0.0.1"
@@ -38,6 +39,7 @@ class EmulatorConfig:
     seed: int | None = None
     sse_keepalive: float = 15.0
     render_workers: int = 2
+    catalog_path: str | None = None
 
     def __post_init__(self) -> None:
         if self.speed <= 0:

@@ -167,6 +167,7 @@ def build_parser(prog: str = "python -m skytells.emulator") -> argparse.Argument
         "--fault", action="append", default=[], dest="faults", help="a fault rule (repeatable)"
     )
     parser.add_argument("--seed", type=int, help="seed for fault probabilities")
+    parser.add_argument("--catalog", help="a models JSON file to use instead of the packaged catalog")
     return parser
 
 
@@ -174,10 +175,16 @@ def config_from_args(
     argv: Sequence[str] | None = None, prog: str = "python -m skytells.emulator"
 ) -> EmulatorConfig:
     """Parse command-line flags into an `EmulatorConfig` (exits with a message on bad flags)."""
+    from skytells.emulator.catalog import Catalog
     from skytells.emulator.faults import parse_fault_spec
 
     parser = build_parser(prog)
     args = parser.parse_args(argv)
+    if args.catalog:
+        try:
+            Catalog.load(args.catalog)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            parser.error(f"cannot read the catalog {args.catalog}: {exc}")
     try:
         faults = tuple(parse_fault_spec(spec) for spec in args.faults)
         return EmulatorConfig(
@@ -191,6 +198,7 @@ def config_from_args(
             rate_limit=args.rate_limit,
             faults=faults,
             seed=args.seed,
+            catalog_path=args.catalog,
         )
     except ValueError as exc:
         parser.error(str(exc))
