@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -255,3 +256,38 @@ def test_random_input_is_either_valid_or_an_input_error(entry: CatalogModel) -> 
         assert entry.credits(validated, 1) >= 0  # pricing copes with anything that validates
         accepted += 1
     assert accepted  # the fuzzing reached the valid side too
+
+
+def test_a_custom_catalog_file_loads(tmp_path: Path) -> None:
+    entry = model("flux-pro").public(fields=("input_schema", "output_schema"))
+    entry.update(namespace="acme/my-model", name="My Model")
+    entry["x-emulator"] = {"latency": {"queue_s": 0.1, "boot_s": 0, "run_s": 0.2}}
+    path = tmp_path / "models.json"
+    path.write_text(json.dumps([entry]))
+    custom = Catalog.load(path)
+    assert len(custom) == 1 and model("flux-pro").slug not in custom
+    loaded = custom.get("ACME/MY-MODEL")
+    assert loaded is not None and loaded.latency.total_s == pytest.approx(0.3)
+    assert "x-emulator" not in loaded.public()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"name": "x"}', "expected a JSON array"),
+        ("[1]", "entry 0: expected an object"),
+        ('[{"name": "X", "type": "image"}]', "'namespace' must be a non-empty string"),
+        ('[{"name": "X", "namespace": "x", "type": "hologram"}]', "'type' must be one of"),
+        ('[{"name": "X", "namespace": "x", "type": "image", "input_schema": {"type": 5}}]',
+         "invalid input_schema"),
+        ('[{"name": "X", "namespace": "x", "type": "text"}, {"name": "Y", "namespace": "x", "type": "text"}]',
+         "duplicate namespace x"),
+    ],
+)  # fmt: skip
+def test_a_broken_catalog_file_is_a_clear_error(tmp_path: Path, content: str, words: str) -> None:
+    path = tmp_path / "models.json"
+    path.write_text(content)
+    with pytest.raises(ValueError, match="model catalog") as caught:
+        Catalog.load(path)
+    assert words in str(caught.value)

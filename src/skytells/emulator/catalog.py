@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -175,7 +176,11 @@ class Catalog:
     """All models, in file order; look-ups by slug and input validation."""
 
     def __init__(self, entries: Iterable[Mapping[str, Any]]) -> None:
-        self._models = [CatalogModel(entry) for entry in entries]
+        self._models = [CatalogModel(_checked_entry(i, entry)) for i, entry in enumerate(entries)]
+        counts = Counter(m.slug for m in self._models)
+        duplicates = sorted(slug for slug, count in counts.items() if count > 1)
+        if duplicates:
+            raise ValueError(f"model catalog: duplicate namespace {', '.join(duplicates)}")
         self._by_slug = {m.slug: m for m in self._models}
         self._by_folded = {m.slug.casefold(): m for m in self._models}
 
@@ -183,7 +188,13 @@ class Catalog:
     def load(cls, path: str | Path | None = None) -> Catalog:
         """The catalog from `path`, or the packaged ``data/models.json`` (parsed once)."""
         if path is not None:
-            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+            try:
+                entries = json.loads(Path(path).read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise ValueError(f"model catalog {path}: not valid JSON ({exc})") from None
+            if not isinstance(entries, list):
+                raise ValueError(f"model catalog {path}: expected a JSON array of Model objects")
+            return cls(entries)
         return _packaged_catalog()
 
     def __len__(self) -> int:
@@ -226,6 +237,25 @@ class Catalog:
         if errors:
             raise _input_error(errors[0])
         return cleaned
+
+
+def _checked_entry(index: int, entry: Any) -> Mapping[str, Any]:
+    """`entry` when it can serve as a Model; a ValueError naming what is wrong otherwise."""
+    if not isinstance(entry, Mapping):
+        raise ValueError(f"model catalog entry {index}: expected an object")
+    where = f"model catalog entry {index} ({entry.get('namespace', '?')})"
+    for key in ("name", "namespace"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise ValueError(f"{where}: '{key}' must be a non-empty string")
+    if entry.get("type") not in MODEL_TYPES:
+        raise ValueError(f"{where}: 'type' must be one of {', '.join(MODEL_TYPES)}")
+    schema = entry.get("input_schema")
+    if schema is not None:
+        try:
+            Draft202012Validator.check_schema(schema)
+        except Exception as exc:
+            raise ValueError(f"{where}: invalid input_schema: {getattr(exc, 'message', exc)}") from None
+    return entry
 
 
 def image_size(model: CatalogModel, inputs: Mapping[str, Any]) -> tuple[int, int]:
