@@ -330,7 +330,7 @@ class AsyncSkytellsClient:
             request = stream.request()
             try:
                 async with self._http.stream(
-                    request.method, request.url, headers=dict(request.headers)
+                    request.method, request.url, headers=dict(request.headers or {})
                 ) as response:
                     if response.status_code != 200 or not stream.is_event_stream(response.headers):
                         await response.aread()
@@ -446,7 +446,6 @@ class AsyncSkytellsClient:
         await _sleep(effect.seconds, effect.signal)
 
     async def _send(self, request: Request) -> Reply | Failure:
-        timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
         started = time.perf_counter()
         try:
             if request.auth:
@@ -463,6 +462,7 @@ class AsyncSkytellsClient:
                 response = await self._http.send(strip_auth(http_request, self._ctx.config))
         except httpx.TransportError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
+            timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
             return failure_of(exc, timeout)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -472,7 +472,7 @@ class AsyncSkytellsClient:
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
             )
-        return _reply(response)
+        return _reply(response, request.expect == "bytes")
 
     def _wrap(self, data: Any) -> AsyncPrediction:
         if isinstance(data, AsyncPrediction) and data._client is self:
@@ -496,8 +496,9 @@ class AsyncSkytellsClient:
         return await asyncio.to_thread(write_files, directory, files)
 
 
-def _reply(response: httpx.Response) -> Reply:
-    return Reply(response.status_code, response.headers, response.content, str(response.request.url))
+def _reply(response: httpx.Response, with_url: bool = False) -> Reply:
+    url = str(response.request.url) if with_url else ""
+    return Reply(response.status_code, response.headers, response.content, url)
 
 
 async def _sleep(seconds: float, signal: Any) -> None:

@@ -383,7 +383,7 @@ class SkytellsClient:
             request = stream.request()
             try:
                 with self._http.stream(
-                    request.method, request.url, headers=dict(request.headers)
+                    request.method, request.url, headers=dict(request.headers or {})
                 ) as response:
                     if response.status_code != 200 or not stream.is_event_stream(response.headers):
                         response.read()
@@ -493,7 +493,6 @@ class SkytellsClient:
         _sleep(effect.seconds, effect.signal)
 
     def _send(self, request: Request) -> Reply | Failure:
-        timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
         started = time.perf_counter()
         try:
             if request.auth:
@@ -510,6 +509,7 @@ class SkytellsClient:
                 response = self._http.send(strip_auth(http_request, self._ctx.config))
         except httpx.TransportError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
+            timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
             return failure_of(exc, timeout)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -519,11 +519,12 @@ class SkytellsClient:
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
             )
-        return self._reply(response)
+        return self._reply(response, request.expect == "bytes")
 
     @staticmethod
-    def _reply(response: httpx.Response) -> Reply:
-        return Reply(response.status_code, response.headers, response.content, str(response.request.url))
+    def _reply(response: httpx.Response, with_url: bool = False) -> Reply:
+        url = str(response.request.url) if with_url else ""
+        return Reply(response.status_code, response.headers, response.content, url)
 
     def _error(self, failure: Failure) -> SkytellsError:
         from ._core._responses import error_from_failure

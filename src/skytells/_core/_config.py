@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,11 +45,12 @@ class Config:
         parts = urlsplit(url)
         return not parts.scheme or (parts.scheme, parts.netloc) == self.origin
 
-    @property
-    def key_is_sendable(self) -> bool:
-        """False when the key cannot go in an HTTP header (not ASCII, or has line breaks)."""
+    #: False when the key cannot go in an HTTP header (not ASCII, or has line breaks)
+    key_is_sendable: bool = field(init=False, default=True)
+
+    def __post_init__(self) -> None:
         key = self.api_key or ""
-        return key.isascii() and key.isprintable()
+        object.__setattr__(self, "key_is_sendable", key.isascii() and key.isprintable())
 
     def auth_headers(self) -> dict[str, str]:
         return {"x-api-key": self.api_key} if self.api_key and self.key_is_sendable else {}

@@ -8,7 +8,7 @@ I/O itself, so the sync and async clients drive the very same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
 _T = TypeVar("_T")
@@ -23,7 +23,7 @@ class Request:
     params: Mapping[str, str] | None = None
     #: the encoded JSON body, if any
     content: bytes | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] | None = None
     #: send the API key (False for absolute URLs on another origin, e.g. a CDN)
     auth: bool = True
     #: seconds; None means the client's timeout
