@@ -76,6 +76,12 @@ class Recorder:
         ]
 
 
+#: One TLS context for every helper httpx client: building one costs tens of milliseconds each time.
+SHARED_TLS = httpx.create_ssl_context()
+#: A plain HTTP client for reading what the emulator holds, independent of the SDK under test.
+PLAIN = httpx.Client(verify=SHARED_TLS, timeout=30)
+
+
 class Sleeps:
     """Records the waits the SDK asks for on the test's thread and skips them."""
 
@@ -156,6 +162,7 @@ class Harness:
 
     def http_client(self, **kwargs: Any) -> Any:
         """A bare httpx client of the matching kind, closed after the test."""
+        kwargs.setdefault("verify", SHARED_TLS)
         http = httpx.AsyncClient(**kwargs) if self.is_async else httpx.Client(**kwargs)
         if self.is_async:
             self._closers.append(lambda: self.resolve(http.aclose()))
@@ -211,13 +218,18 @@ class Harness:
     def account(self, api_key: str, **fields: Any) -> Any:
         return self.emulator.admin("POST", "/accounts", json={"api_key": api_key, **fields})
 
+    @property
+    def plain(self) -> httpx.Client:
+        """A plain sync httpx client (not the SDK) for checking files and state on the emulator."""
+        return PLAIN
+
     def server_predictions(self, api_key: str | None = None) -> list[dict[str, Any]]:
         """Every prediction the emulator holds for a key, read with plain httpx (not the SDK)."""
         key = api_key or self.api_key
         items: list[dict[str, Any]] = []
         page = 1
         while True:
-            reply = httpx.get(
+            reply = PLAIN.get(
                 f"{self.base_url}/predictions",
                 params={"page": page, "per_page": 50},
                 headers={"x-api-key": key},
@@ -230,7 +242,7 @@ class Harness:
             page += 1
 
     def raw_get(self, prediction_id: str) -> httpx.Response:
-        return httpx.get(f"{self.base_url}/predictions/{prediction_id}", headers={"x-api-key": self.api_key})
+        return PLAIN.get(f"{self.base_url}/predictions/{prediction_id}", headers={"x-api-key": self.api_key})
 
     # -- teardown -------------------------------------------------------------------------------
 
@@ -294,8 +306,14 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
 @pytest.fixture
 def chat_model(base_url: str, api_key: str) -> str:
     """The slug of a catalog model that only speaks the chat API (metadata.openai_compatible)."""
-    reply = httpx.get(f"{base_url}/models", headers={"x-api-key": api_key})
+    reply = PLAIN.get(f"{base_url}/models", headers={"x-api-key": api_key})
     reply.raise_for_status()
     slugs = [m["namespace"] for m in reply.json() if (m.get("metadata") or {}).get("openai_compatible")]
     assert slugs, "the emulator catalog has no OpenAI-compatible (chat) model"
     return str(slugs[0])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_plain_client() -> Iterator[None]:
+    yield
+    PLAIN.close()

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsClient
+from tests.client.conftest import SHARED_TLS
 
 IMAGE = "flux-pro"
 
@@ -58,7 +59,9 @@ def _pool_of_one(started: asyncio.Event | None = None) -> httpx.AsyncClient:
         if started is not None:
             started.set()
 
-    return httpx.AsyncClient(limits=httpx.Limits(max_connections=1), event_hooks={"request": [on_request]})
+    return httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=1), event_hooks={"request": [on_request]}, verify=SHARED_TLS
+    )
 
 
 async def test_cancelling_the_awaiting_task_leaves_no_connection_checked_out(emulator, base_url, api_key):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
 IMAGE = "flux-pro"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -31,14 +29,14 @@ def test_cancel_a_finished_prediction_leaves_it_unchanged(sdk):
 def test_delete_removes_the_prediction_and_its_files(sdk):
     finished = sdk.resolve(sdk.client.run(IMAGE, input={"prompt": "x", "num_outputs": 2}))
     urls = finished.outputs()
-    assert all(httpx.get(url).status_code == 200 for url in urls)
+    assert all(sdk.plain.get(url).status_code == 200 for url in urls)
 
     deleted = sdk.resolve(sdk.client.delete_prediction(finished.id))
 
     assert deleted["id"] == finished.id
     error = sdk.error(lambda: sdk.client.predictions.get(finished.id))
     assert error.error_id == "PREDICTION_NOT_FOUND"
-    assert [httpx.get(url).status_code for url in urls] == [404, 404]
+    assert [sdk.plain.get(url).status_code for url in urls] == [404, 404]
 
 
 def test_cancel_and_delete_of_an_unknown_id_are_not_found(sdk):

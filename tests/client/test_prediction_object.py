@@ -109,7 +109,7 @@ def test_wait_on_the_object_returns_the_finished_prediction(sdk):
 def test_reload_fetches_the_latest_state(sdk):
     sdk.outcome(IMAGE, "pending")
     prediction = sdk.resolve(sdk.client.predict(IMAGE, input={"prompt": "x"}))
-    httpx.post(prediction["urls"]["cancel"], headers={"x-api-key": sdk.api_key}).raise_for_status()
+    sdk.plain.post(prediction["urls"]["cancel"], headers={"x-api-key": sdk.api_key}).raise_for_status()
 
     reloaded = sdk.resolve(prediction.reload())
 
@@ -127,7 +127,7 @@ def test_download_saves_every_output_file(sdk, tmp_path):
     assert len(paths) == 2
     for path, url in zip(paths, prediction.outputs(), strict=True):
         assert path.parent == tmp_path
-        assert path.read_bytes() == httpx.get(url).content
+        assert path.read_bytes() == sdk.plain.get(url).content
         with Image.open(path) as image:
             assert image.format == "PNG"
 
@@ -145,13 +145,13 @@ def test_cancel_on_the_object(sdk):
 def test_delete_on_the_object_removes_it_and_its_files(sdk):
     prediction = _run(sdk)
     output_url = prediction.outputs()
-    assert httpx.get(output_url).status_code == 200
+    assert sdk.plain.get(output_url).status_code == 200
 
     deleted = sdk.resolve(prediction.delete())
 
     assert deleted["id"] == prediction.id
     assert sdk.raw_get(prediction.id).status_code == 404
-    assert httpx.get(output_url).status_code == 404
+    assert sdk.plain.get(output_url).status_code == 404
 
 
 def test_repr_names_the_id_and_status(sdk):
