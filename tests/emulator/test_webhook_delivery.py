@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Receiver:
 
     statuses: list[int] = field(default_factory=list)  # answered in order; 200 once used up
     hang: threading.Event | None = None  # when set up, requests wait until it is set
+    retry_after: str | None = None  # sent with every non-2xx answer
     received: list[Received] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
     port: int = 0
@@ -70,6 +73,8 @@ def receiver() -> Iterator[Receiver]:
                 state.hang.wait(10)
             try:
                 self.send_response(status)
+                if state.retry_after is not None and status >= 300:
+                    self.send_header("Retry-After", state.retry_after)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
@@ -219,6 +224,20 @@ async def test_terminal_events_are_retried_until_a_2xx(
     assert len({r.body for r in attempts}) == 1
     (entry,) = dispatcher.deliveries()
     assert (entry["status"], entry["attempts"], entry["response_status"]) == ("delivered", 3, 200)
+
+
+async def test_a_receivers_retry_after_is_honoured(receiver: Receiver) -> None:
+    receiver.statuses, receiver.retry_after = [429], "0.3"
+    hooks = WebhookDispatcher(allow_hosts=("127.0.0.1",), retry_schedule=(0.0,))
+    await hooks.start()
+    try:
+        notify(hooks, receiver.url())
+        await hooks.wait_idle()
+    finally:
+        await hooks.stop()
+    first, second = receiver.received
+    assert second.at - first.at >= 0.3
+    assert hooks.deliveries()[0]["status"] == "delivered"
 
 
 async def test_a_terminal_event_fails_after_the_last_retry(

@@ -85,6 +85,8 @@ MAX_LOG_ENTRIES = 10_000
 TEST_SWITCHES = ("bad_signature", "stale_timestamp", "duplicate")
 #: How old a ``stale_timestamp`` delivery claims to be (beyond the usual 5-minute tolerance).
 STALE_BY_S = 600
+#: The longest ``Retry-After`` from a receiver that is honoured (seconds, at speed 1).
+MAX_RETRY_AFTER_S = 60.0
 
 
 def new_secret() -> str:
@@ -182,6 +184,14 @@ def _checked_events(events: Any) -> list[str]:
     return names
 
 
+def _retry_after(value: str | None) -> float:
+    """Seconds of a ``Retry-After: <seconds>`` header; 0 when absent or not a number."""
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        return 0.0
+
+
 @cache
 def _ssl_context() -> ssl.SSLContext:
     """One verifying TLS context for every dispatcher (building one costs about 0.1 s)."""
@@ -212,6 +222,7 @@ class _Delivery:
         self.last_error: str | None = None
         self.created_at = self.updated_at = _now_iso()
         self.delivered_at: str | None = None
+        self.retry_after = 0.0  # seconds the receiver asked to wait (Retry-After), at speed 1
 
     def headers(self, switches: Mapping[str, bool]) -> dict[str, str]:
         """The headers of one attempt; `switches` may spoil the signatures or age the timestamp."""
@@ -451,6 +462,7 @@ class WebhookDispatcher:
                 return
             delivery.record("retrying", delivery.response_status, delivery.last_error)
             delay = self.retry_schedule[min(delivery.attempts - 1, len(self.retry_schedule) - 1)]
+            delay = max(delay, min(delivery.retry_after, MAX_RETRY_AFTER_S))
             await asyncio.sleep(delay / max(self.speed, 1e-9))
 
     async def _attempt(self, delivery: _Delivery) -> bool:
@@ -470,5 +482,6 @@ class WebhookDispatcher:
         if 200 <= response.status_code < 300:
             delivery.record("delivered", response.status_code)
             return True
+        delivery.retry_after = _retry_after(response.headers.get("retry-after"))
         delivery.record(delivery.status, response.status_code, f"HTTP {response.status_code}")
         return False
