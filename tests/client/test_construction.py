@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 import skytells
 from skytells import ClientOptions, RetryOptions
@@ -110,8 +109,11 @@ def test_context_manager_returns_the_client_and_closes_it(sdk):
             assert entered is client
             client.models.list()
 
-    with pytest.raises(Exception):  # noqa: B017 - any error: the point is that a closed client refuses
-        sdk.resolve(client.models.list())
+    error = sdk.error(lambda: client.models.list())
+    assert error.error_id == "SDK_ERROR", (
+        "a closed client refuses with a SkytellsError, not a raw httpx error"
+    )
+    assert "closed" in str(error)
 
 
 def test_close_twice_is_harmless(sdk):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skytells import Prediction, PredictionRequest, PredictionStatus, SkytellsError
+from skytells import Prediction, PredictionRequest, PredictionStatus
 
 IMAGE = "flux-pro"
 VIDEO = "mera"
@@ -359,9 +359,11 @@ def test_predictions_create_with_model_and_input_keywords(sdk):
     assert response["model"]["type"] == "image"
 
 
-def test_create_without_a_model_is_a_clear_error(sdk):
-    error = sdk.error(lambda: sdk.client.predict({"input": {"prompt": "x"}}))
+def test_create_without_a_model_is_a_clear_error_and_sends_nothing(sdk):
+    client, recorder = sdk.recording_client()
 
-    assert isinstance(error, SkytellsError)
-    assert error.error_id
-    assert error.http_status in (0, 400, 422)
+    error = sdk.error(lambda: client.predict({"input": {"prompt": "x"}}))
+
+    assert error.error_id == "SDK_ERROR"
+    assert "model" in str(error)
+    assert recorder.requests == []
