@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._client import Payload, PredictionRef, failure_of, http_limits, strip_auth
+from ._client import Payload, PredictionRef, failure_of, http_limits, shared_ssl_context, strip_auth
 from ._core import _flows as flows
 from ._core._arguments import fields_call, list_call, run_call, wait_call
 from ._core._config import resolve_config
@@ -181,7 +181,7 @@ class AsyncSkytellsClient:
         self._ctx = flows.Context(config)
         self._owns_http = http_client is None
         limits = http_limits(config, ASYNC_MAX_CONNECTIONS, ASYNC_MAX_KEEPALIVE)
-        self._http = http_client or httpx.AsyncClient(limits=limits)
+        self._http = http_client or httpx.AsyncClient(limits=limits, verify=shared_ssl_context())
         self._http.base_url = httpx.URL(config.base_url + "/")
         self._http.headers.update(config.default_headers())
         self._http.timeout = httpx.Timeout(config.timeout)
