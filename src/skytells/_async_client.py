@@ -17,7 +17,15 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._client import Payload, PredictionRef, failure_of, http_limits, shared_ssl_context, strip_auth
+from ._client import (
+    Payload,
+    PredictionRef,
+    closed_error,
+    failure_of,
+    http_limits,
+    shared_ssl_context,
+    strip_auth,
+)
 from ._core import _flows as flows
 from ._core._arguments import fields_call, list_call, run_call, wait_call
 from ._core._config import resolve_config
@@ -446,6 +454,8 @@ class AsyncSkytellsClient:
         await _sleep(effect.seconds, effect.signal)
 
     async def _send(self, request: Request) -> Reply | Failure:
+        if self._http.is_closed:
+            raise closed_error()
         started = time.perf_counter()
         try:
             if request.auth:

@@ -67,6 +67,12 @@ def failure_of(exc: httpx.TransportError, timeout: float | None) -> Failure:
     return Failure(kind, str(exc) or type(exc).__name__, timeout)
 
 
+def closed_error() -> SkytellsError:
+    return SkytellsError(
+        "The client has been closed", "SDK_ERROR", "Create a new client, or stop calling close() early", 0
+    )
+
+
 def strip_auth(request: httpx.Request, config: Config) -> httpx.Request:
     for name in config.auth_headers():
         request.headers.pop(name, None)
@@ -503,6 +509,8 @@ class SkytellsClient:
         _sleep(effect.seconds, effect.signal)
 
     def _send(self, request: Request) -> Reply | Failure:
+        if self._http.is_closed:
+            raise closed_error()
         started = time.perf_counter()
         try:
             if request.auth:
