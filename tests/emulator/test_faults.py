@@ -342,6 +342,19 @@ def test_model_rules_replay_the_body_unchanged(live: Any) -> None:
     assert create(client, "truefusion").status_code == 500
 
 
+def test_a_body_too_big_to_sniff_still_reaches_the_app_whole(
+    live: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, faults, backend = live
+    monkeypatch.setattr("skytells.emulator.faults._MAX_SNIFF_BYTES", 1000)
+    faults.add({"action": "error", "status": 500, "model": "flux-pro"})
+    prompt = "y" * 50_000
+    response = client.post("/v1/predictions", json={"model": "flux-pro", "input": {"prompt": prompt}})
+    assert response.status_code == 201  # the model could not be read, so the rule does not apply
+    assert backend.created[0]["model"] == "flux-pro"
+    assert create(client).status_code == 500  # a small body is read and matched
+
+
 # --- the admin API ---------------------------------------------------------------------------------
 
 

@@ -380,20 +380,19 @@ class _BodyReplay:
         self.complete = False
 
     async def read(self) -> None:
+        """Read the whole body, or stop (leaving ``complete`` False) once it passes the sniffing limit."""
         size = 0
-        chunks: list[bytes] = []
         while True:
             message = await self._receive()
             self._messages.append(message)
             if message["type"] != "http.request":
                 return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size <= _MAX_SNIFF_BYTES:
-                chunks.append(chunk)
+            size += len(message.get("body", b""))
+            if size > _MAX_SNIFF_BYTES:
+                return
             if not message.get("more_body", False):
-                self.complete = size <= _MAX_SNIFF_BYTES
-                self.body = b"".join(chunks) if self.complete else b""
+                self.complete = True
+                self.body = b"".join(part.get("body", b"") for part in self._messages)
                 return
 
     async def receive(self) -> Message:
