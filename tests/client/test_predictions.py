@@ -284,3 +284,15 @@ def test_wait_without_an_id_is_an_sdk_error(sdk):
     error = sdk.error(lambda: sdk.client.wait({"status": "pending"}))
 
     assert error.error_id == "SDK_ERROR"
+
+
+def test_wait_does_not_follow_urls_on_another_origin(sdk):
+    """A prediction's urls.get on a foreign host is ignored: the key is only sent to the base URL."""
+    created = _create(sdk)
+    client, recorder = sdk.recording_client()
+    foreign = {"id": created["id"], "status": "pending", "urls": {"get": "http://127.0.0.1:9/v1/steal"}}
+
+    finished = sdk.resolve(client.wait(foreign, {"interval": 20}))
+
+    assert finished["status"] == "succeeded"
+    assert all(r.url.startswith(sdk.base_url) for r in recorder.requests)
