@@ -73,6 +73,13 @@ def test_keys_are_counted_apart_and_clear_forgets() -> None:
     assert limiter.hit(KEY_A).allowed
 
 
+def test_clear_restores_the_configured_limit() -> None:
+    limiter = RateLimiter(5, 60)
+    limiter.configure(limit=1, window=3)
+    limiter.clear()
+    assert limiter.settings() == {"limit": 5, "window": 60.0, "enabled": True}
+
+
 def test_keys_are_not_kept_in_clear_text() -> None:
     limiter = RateLimiter(5, 60)
     limiter.hit(KEY_A)

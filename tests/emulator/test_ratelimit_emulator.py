@@ -62,7 +62,8 @@ def test_keys_have_their_own_budget(limited: EmulatorServer, http: httpx.Client)
 def test_reset_forgets_the_counts(limited: EmulatorServer, http: httpx.Client) -> None:
     for _ in range(5):
         http.get("/models")
-    limited.reset()  # back to the configured limit (off in the test emulator)
+    limited.reset()
+    assert limited.admin("GET", "/ratelimit")["limit"] == 0  # back to the configured setting: off
     limited.admin("POST", "/ratelimit", {"limit": 4, "window": 30})
     assert http.get("/models").headers["x-skytells-ratelimit-remaining-requests"] == "3"
 

@@ -93,6 +93,7 @@ class RateLimiter:
         self._check(limit, window)
         self.limit = limit
         self.window = float(window)
+        self._configured = (limit, float(window))
         self._clock = clock
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -144,9 +145,10 @@ class RateLimiter:
             del self._hits[digest]
 
     def clear(self) -> None:
-        """Forget every count (the emulator's reset)."""
+        """Forget every count and any run-time change of the limit (the emulator's reset)."""
         with self._lock:
             self._hits.clear()
+            self.limit, self.window = self._configured
 
 
 def api_key_of(scope: Scope) -> str | None:
