@@ -181,3 +181,19 @@ def test_events_on_the_object_end_with_the_finished_prediction(sdk):
 
     assert events[-1].prediction["status"] == "succeeded"
     assert events[-1].prediction["id"] == prediction.id
+
+
+def test_download_of_an_audio_output_saves_one_file(sdk, tmp_path):
+    sdk.speed(2000)
+    prediction = sdk.resolve(
+        sdk.client.run(
+            "beatfusion-2.0", input={"lyrics": "[Verse] la la", "prompt": "pop", "audio_format": "wav"}
+        )
+    )
+    assert isinstance(prediction.outputs(), str)
+
+    paths = sdk.resolve(prediction.download(tmp_path))
+
+    assert len(paths) == 1
+    assert paths[0].read_bytes()[:4] == b"RIFF"
+    assert paths[0].read_bytes() == sdk.plain.get(prediction.outputs()).content

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 IMAGE = "flux-pro"
 
 
@@ -93,3 +95,36 @@ def test_live_events_resume_after_the_last_event_id(sdk):
 
     assert [e.id for e in rest] == [e.id for e in everything[2:]]
     assert rest[-1].prediction["status"] == "succeeded"
+
+
+def test_live_events_survive_a_dropped_connection(sdk):
+    created = sdk.resolve(sdk.client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}}))
+    sdk.fault(method="GET", route="/v1/predictions/*/stream", action="drop", first=1)
+
+    events = sdk.collect(sdk.client.stream_events(created["id"]))
+
+    assert events[-1].prediction["status"] == "succeeded"
+    ids = [e.id for e in events if e.id is not None]
+    assert len(ids) == len(set(ids))
+
+
+def test_live_events_from_a_server_without_sse_give_one_final_event(sdk):
+    """A server that answers the stream route with plain JSON still ends the iteration with the prediction."""
+    prediction = {"id": "p1", "status": "succeeded", "output": ["https://x/1.png"]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=prediction)
+
+    client = sdk.mock_client(handler)
+
+    events = sdk.collect(client.stream_events("p1"))
+
+    assert len(events) == 1
+    assert events[0].prediction == prediction
+
+
+def test_live_events_of_an_unknown_prediction_raise_not_found(sdk):
+    error = sdk.error(lambda: sdk.collect(sdk.client.stream_events("00000000-0000-4000-8000-000000000000")))
+
+    assert error.http_status == 404
+    assert error.error_id == "PREDICTION_NOT_FOUND"
