@@ -224,3 +224,25 @@ def test_the_render_cache_stays_within_its_byte_budget(monkeypatch: pytest.Monke
     clear_caches()
     run("flux-fast", {"prompt": "Too big to keep", "width": 256, "height": 256})
     assert media._cache_size == 0
+
+
+def test_shared_outputs_ignore_prompt_and_seed_but_keep_size_format_and_count() -> None:
+    model = CATALOG.get("flux-pro")
+    assert model is not None
+
+    def shared(inputs: dict[str, Any]) -> Rendered:
+        return render(model, CATALOG.validate(model, inputs), unique=False)
+
+    first = shared({"prompt": "One", "seed": 1, "num_outputs": 2, "output_format": "png"})
+    second = shared({"prompt": "Two", "seed": 2, "num_outputs": 2, "output_format": "png"})
+    assert [f.data for f in first.files] == [f.data for f in second.files]
+    assert [f.name for f in first.files] == ["output-0.png", "output-1.png"]
+    assert (
+        first.files[0].data
+        != run("flux-pro", {"prompt": "One", "seed": 1, "output_format": "png"}).files[0].data
+    )
+    wide = shared({"prompt": "Three", "aspect_ratio": "16:9", "output_format": "jpg"}).files[0]
+    assert Image.open(io.BytesIO(wide.data)).size == (1024, 576) and wide.name == "output-0.jpg"
+    text_model = CATALOG.get("gpt-5")
+    assert text_model is not None
+    assert "Say hi" in (render(text_model, {"prompt": "Say hi"}, unique=False).text or "")
