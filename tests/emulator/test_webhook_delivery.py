@@ -451,3 +451,29 @@ def test_the_emulator_blocks_webhooks_to_hosts_not_allowed(emulator: Any, api_ke
     log = emulator.admin("GET", "/webhooks/deliveries")
     entries = log["data"] if isinstance(log, dict) else log
     assert [(e["status"], e["attempts"]) for e in entries] == [("blocked", 0)]
+
+
+def test_the_admin_api_sets_test_switches_and_replays_deliveries(
+    emulator: Any, api_key: str, receiver: Receiver
+) -> None:
+    import httpx
+
+    assert emulator.admin("POST", "/webhooks/settings", {"bad_signature": True})["bad_signature"] is True
+    with httpx.Client(base_url=emulator.base_url, headers={"x-api-key": api_key}, timeout=30) as http:
+        http.post(
+            "/predictions",
+            json={"model": "truefusion-edge", "input": {"prompt": "A cat"}, "webhook": receiver.url()},
+        ).raise_for_status()
+        (spoiled,) = receiver.wait_for(1)
+        assert not verify_skytells_signature(spoiled.body, spoiled.headers["x-skytells-signature"], api_key)
+        emulator.admin("POST", "/webhooks/settings", {"bad_signature": False})
+        (entry,) = emulator.admin("GET", "/webhooks/deliveries")
+        emulator.admin("POST", f"/webhooks/deliveries/{entry['id']}/replay")
+        replayed = receiver.wait_for(2)[1]
+        assert verify_skytells_signature(replayed.body, replayed.headers["x-skytells-signature"], api_key)
+        assert replayed.headers["webhook-id"] == spoiled.headers["webhook-id"] == entry["id"]
+        admin = emulator.root_url + "/_emulator/webhooks"
+        wrong = http.post(f"{admin}/settings", json={"loud": True})
+        missing = http.post(f"{admin}/deliveries/msg_nothing/replay")
+    assert (wrong.status_code, wrong.json()["error"]["error_id"]) == (400, "INVALID_PARAMETER")
+    assert missing.status_code == 404
