@@ -477,3 +477,18 @@ def test_the_admin_api_sets_test_switches_and_replays_deliveries(
         missing = http.post(f"{admin}/deliveries/msg_nothing/replay")
     assert (wrong.status_code, wrong.json()["error"]["error_id"]) == (400, "INVALID_PARAMETER")
     assert missing.status_code == 404
+
+
+async def test_a_payload_with_non_json_values_is_still_delivered(
+    dispatcher: WebhookDispatcher, receiver: Receiver
+) -> None:
+    from datetime import datetime, timezone
+
+    payload = {**PREDICTION, "completed_at": datetime(2026, 1, 1, tzinfo=timezone.utc), "note": "café"}
+    webhook = normalize_webhook(receiver.url())
+    dispatcher.notify(
+        signing_key=API_KEY, secret=None, webhook=webhook, event="completed", prediction=payload
+    )
+    await dispatcher.wait_idle()
+    body = json.loads(receiver.received[0].body)
+    assert body["completed_at"].startswith("2026-01-01") and body["note"] == "café"

@@ -349,7 +349,7 @@ class WebhookDispatcher:
         delivery = _Delivery(
             url=url,
             event=canonical,
-            body=json.dumps(prediction, separators=(",", ":"), ensure_ascii=False).encode(),
+            body=json.dumps(prediction, separators=(",", ":"), ensure_ascii=False, default=str).encode(),
             prediction_id=str(prediction.get("id", "")),
             account=account,
             signing_key=signing_key,
