@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from skytells import AsyncSkytellsClient, SkytellsClient
+from skytells import AsyncSkytellsClient, SkytellsClient, SkytellsError
 from tests.client.conftest import SHARED_TLS
 
 IMAGE = "flux-pro"
@@ -211,3 +211,64 @@ def test_an_async_client_made_outside_a_loop_works_inside_one(emulator, base_url
     thread.join()
 
     assert result["namespace"] == IMAGE
+
+
+def _cancel(base_url: str, api_key: str, prediction_id: str) -> None:
+    reply = httpx.post(
+        f"{base_url}/predictions/{prediction_id}/cancel", headers={"x-api-key": api_key}, verify=SHARED_TLS
+    )
+    reply.raise_for_status()
+
+
+def test_max_connections_is_applied_to_the_sync_pool(emulator, base_url, api_key):
+    """With one connection held by a live event stream, a second call waits for the pool and times out."""
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    with SkytellsClient(api_key, base_url=base_url, max_connections=1, timeout=500) as client:
+        created = client.predictions.create({"model": IMAGE, "input": {"prompt": "held"}})
+        streaming = threading.Event()
+
+        def hold() -> list:
+            events = []
+            for event in client.stream_events(created["id"]):
+                events.append(event)
+                streaming.set()
+            return events
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            held = pool.submit(hold)
+            assert streaming.wait(10), "the stream never started"
+
+            try:
+                with pytest.raises(SkytellsError) as info:
+                    client.models.list()
+            finally:
+                _cancel(base_url, api_key, created["id"])
+            assert held.result()[-1].prediction["status"] == "cancelled"
+
+    assert info.value.error_id == "REQUEST_TIMEOUT", "the only connection was busy"
+
+
+async def test_max_connections_is_applied_to_the_async_pool(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
+    async with AsyncSkytellsClient(api_key, base_url=base_url, max_connections=1, timeout=500) as client:
+        created = await client.predictions.create({"model": IMAGE, "input": {"prompt": "held"}})
+        streaming = asyncio.Event()
+
+        async def hold() -> list:
+            events = []
+            async for event in client.stream_events(created["id"]):
+                events.append(event)
+                streaming.set()
+            return events
+
+        held = asyncio.create_task(hold())
+        await asyncio.wait_for(streaming.wait(), 10)
+
+        try:
+            with pytest.raises(SkytellsError) as info:
+                await client.models.list()
+        finally:
+            await asyncio.to_thread(_cancel, base_url, api_key, created["id"])
+        assert (await held)[-1].prediction["status"] == "cancelled"
+
+    assert info.value.error_id == "REQUEST_TIMEOUT", "the only connection was busy"
