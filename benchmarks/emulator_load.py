@@ -1,18 +1,19 @@
 """Load figures of the emulator on this machine (run by hand; prints figures, asserts nothing).
 
-    .venv/bin/python benchmarks/emulator_load.py [--predictions 2000] [--duration 10] [--concurrency 64]
+    .venv/bin/python benchmarks/emulator_load.py [--predictions 2000] [--duration 10] [--drivers 2]
 
 It starts ``python -m skytells.emulator`` as a separate process (rate limit off, fresh data
-directory) and drives it with one ``httpx.AsyncClient``:
+directory) and drives it with ``httpx.AsyncClient``:
 
 1. **in flight**: create N predictions of a slow video model at speed 1 (each runs ~2 minutes), check
    that every one is accepted and still running, sample GETs while they tick, and read the server's
    RSS before and after (per-prediction memory); then cancel them all.
-2. **create + get**: for D seconds, C workers each create a prediction and GET it back, in two
-   flavours: held ``pending`` by an outcome rule (the API and store alone), and a text model that
-   runs its whole lifecycle at speed 1.
+2. **create + get**: for D seconds, P driver processes with C workers each create a prediction and
+   GET it back, in two flavours: held ``pending`` by an outcome rule (the API and store alone), and a
+   text model that runs its whole lifecycle at speed 1.
 
-The driver shares the machine's cores with the server, so the rates are a floor for the server.
+The drivers share the machine's cores with the server, so the rates are a floor for the server; the
+server's own CPU time per request is printed too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,7 @@ class Tally:
     ok: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    cpu: float = 0.0
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -174,65 +177,89 @@ async def in_flight(client: httpx.AsyncClient, emulator: Emulator, count: int, c
     )
 
 
-async def create_and_get(
-    client: httpx.AsyncClient, emulator: Emulator, label: str, model: str, seconds: float, concurrency: int
-) -> None:
-    print(f"\n## create + get for {seconds:g} s, {concurrency} workers: {label}")
-    tally = Tally()
-    body = {"model": model, "input": {"prompt": "count to three"}}
-    deadline = time.perf_counter() + seconds
-    cpu_before, driver_before = emulator.cpu_seconds(), time.process_time()
+def create_get_worker(root: str, model: str, seconds: float, concurrency: int) -> Tally:
+    """One driver process: ``concurrency`` loops of create then get, for ``seconds``."""
 
-    async def worker() -> None:
-        while time.perf_counter() < deadline:
-            created = await timed(tally, lambda: client.post("/v1/predictions", json=body), (201,))
-            if created is not None:
-                url = f"/v1/predictions/{created.json()['id']}"
-                await timed(tally, lambda url=url: client.get(url), (200,))  # type: ignore[misc]
+    async def run() -> Tally:
+        tally = Tally()
+        body = {"model": model, "input": {"prompt": "count to three"}}
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=root, headers=KEY, limits=limits, timeout=60) as client:
+            deadline = time.perf_counter() + seconds
 
+            async def loop() -> None:
+                while time.perf_counter() < deadline:
+                    created = await timed(tally, lambda: client.post("/v1/predictions", json=body), (201,))
+                    if created is not None:
+                        url = f"/v1/predictions/{created.json()['id']}"
+                        await timed(tally, lambda url=url: client.get(url), (200,))  # type: ignore[misc]
+
+            await asyncio.gather(*(loop() for _ in range(concurrency)))
+        tally.cpu = time.process_time()
+        return tally
+
+    return asyncio.run(run())
+
+
+def create_and_get(emulator: Emulator, label: str, model: str, args: argparse.Namespace) -> None:
+    drivers, seconds = args.drivers, args.duration
+    print(f"\n## create + get for {seconds:g} s, {drivers} driver(s) x {args.concurrency} workers: {label}")
+    cpu_before = emulator.cpu_seconds()
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    with ProcessPoolExecutor(drivers) as pool:
+        jobs = [
+            pool.submit(create_get_worker, emulator.root, model, seconds, args.concurrency)
+            for _ in range(drivers)
+        ]
+        tallies = [job.result() for job in jobs]
     took = time.perf_counter() - started
     server_cpu = emulator.cpu_seconds() - cpu_before
-    driver_cpu = time.process_time() - driver_before
+    tally = Tally()
+    for part in tallies:
+        tally.ok += part.ok
+        tally.latencies += part.latencies
+        for kind, count in part.errors.items():
+            tally.errors[kind] = tally.errors.get(kind, 0) + count
     rate = tally.ok / took
     print(f"requests         {tally.ok} in {took:.2f} s: {rate:.0f} requests/s ({rate / 2:.0f} pairs/s)")
     print(f"latency          {tally.summary()}")
+    driver_cpu = sum(part.cpu for part in tallies)
+    print(f"CPU              server {server_cpu / took:.0%} of a core, drivers {driver_cpu / took:.0%}")
+    per_request = server_cpu / max(1, tally.ok) * 1000
+    capacity = 1000 / per_request
     print(
-        f"CPU              server {server_cpu / took:.0%} of a core, driver {driver_cpu / took:.0%} of a core"
+        f"server cost      {per_request:.2f} ms CPU per request (~{capacity:.0f} requests/s on a free core)"
     )
     print(f"server RSS       {emulator.rss_mib():.1f} MiB")
 
 
-async def drive(emulator: Emulator, args: argparse.Namespace) -> None:
+async def in_flight_phase(emulator: Emulator, args: argparse.Namespace) -> None:
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     async with httpx.AsyncClient(base_url=emulator.root, headers=KEY, limits=limits, timeout=60) as client:
         await client.get("/v1/models")  # open the account
-        if args.predictions:
-            await in_flight(client, emulator, args.predictions, args.concurrency)
-        await client.post("/_emulator/reset")
-        await client.post(
-            "/_emulator/outcomes", json={"model": QUICK_MODEL, "outcome": "pending", "count": 10**9}
-        )
-        await create_and_get(
-            client, emulator, "held pending (API + store)", QUICK_MODEL, args.duration, args.concurrency
-        )
-        await client.post("/_emulator/reset")
-        await create_and_get(
-            client,
-            emulator,
-            f"{QUICK_MODEL} running to the end",
-            QUICK_MODEL,
-            args.duration,
-            args.concurrency,
-        )
+        await in_flight(client, emulator, args.predictions, args.concurrency)
+
+
+def admin(emulator: Emulator, path: str, body: object = None) -> None:
+    httpx.post(f"{emulator.root}/_emulator{path}", json=body, timeout=30).raise_for_status()
+
+
+def drive(emulator: Emulator, args: argparse.Namespace) -> None:
+    if args.predictions:
+        asyncio.run(in_flight_phase(emulator, args))
+    admin(emulator, "/reset")
+    admin(emulator, "/outcomes", {"model": QUICK_MODEL, "outcome": "pending", "count": 10**9})
+    create_and_get(emulator, "held pending (API + store)", QUICK_MODEL, args)
+    admin(emulator, "/reset")
+    create_and_get(emulator, f"{QUICK_MODEL} running to the end", QUICK_MODEL, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--predictions", type=int, default=2000, help="predictions held in flight (0 skips)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of each create+get run")
-    parser.add_argument("--concurrency", type=int, default=64, help="concurrent requests")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent requests per driver")
+    parser.add_argument("--drivers", type=int, default=2, help="driver processes for create + get")
     args = parser.parse_args()
     python = sys.version.split()[0]
     print(f"emulator load benchmark: {os.cpu_count()} CPUs, Python {python}, httpx {httpx.__version__}")
@@ -242,7 +269,7 @@ def main() -> None:
         try:
             emulator.wait_ready()
             print(f"server           pid {emulator.process.pid}, RSS at start {emulator.rss_mib():.1f} MiB")
-            asyncio.run(drive(emulator, args))
+            drive(emulator, args)
         finally:
             emulator.stop()
 
