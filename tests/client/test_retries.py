@@ -101,6 +101,17 @@ def test_retry_after_is_honoured(sdk, sleeps):
     assert sleeps.delays[0] >= 4
 
 
+def test_retry_after_on_a_503_is_honoured(sdk, sleeps):
+    """Retry-After is the standard companion of 503 Service Unavailable, not only of 429."""
+    _failing(sdk, 503, first=1, error_id="INFRASTRUCTURE_ERROR", retry_after=5)
+    client, recorder = sdk.recording_client(retry=RetryOptions(retries=1, retry_delay=10))
+
+    sdk.resolve(client.models.list())
+
+    assert len(recorder.requests) == 2
+    assert sleeps.delays == pytest.approx([5])
+
+
 def test_every_create_carries_its_own_idempotency_key(sdk):
     client, recorder = sdk.recording_client()
 
@@ -169,3 +180,26 @@ def test_a_timed_out_request_is_retried_when_408_is_in_retry_on(sdk, sleeps):
 
     assert sdk.resolve(client.models.list())
     assert len(recorder.requests) == 2
+
+
+def test_retry_after_as_an_http_date_is_honoured(sdk, sleeps):
+    import email.utils
+    import time
+
+    import httpx
+
+    answers = iter(
+        [
+            httpx.Response(
+                429,
+                json={"status": False, "error": {"http_status": 429, "error_id": "RATE_LIMIT_EXCEEDED"}},
+                headers={"Retry-After": email.utils.formatdate(time.time() + 30, usegmt=True)},
+            ),
+            httpx.Response(200, json=[]),
+        ]
+    )
+    client = sdk.mock_client(lambda request: next(answers), retry=RetryOptions(retries=1, retry_delay=10))
+
+    assert sdk.resolve(client.models.list()) == []
+    assert len(sleeps.delays) == 1
+    assert 20 <= sleeps.delays[0] <= 31
