@@ -323,7 +323,7 @@ def _mp3(samples: np.ndarray, rate: int, bitrate: int) -> bytes:
         bitrate = min(bitrate, 160000)
     out = io.BytesIO()
     with av.open(out, "w", format="mp3") as container:
-        stream = container.add_stream("libmp3lame", rate=rate)
+        stream = container.add_stream("libmp3lame", rate=rate, options={"compression_level": "9"})
         stream.bit_rate = bitrate
         stream.layout = "mono"
         frame_size = 1152
@@ -381,7 +381,10 @@ def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, width: int
 
     image = _canvas(_digest(slug, prompt, seed), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | {width}x{height}")
-    base = np.asarray(image)
+    # Convert to YUV once; each frame only moves a bright bar across the luma plane.
+    base = (
+        av.VideoFrame.from_ndarray(np.asarray(image), format="rgb24").reformat(format="yuv420p").to_ndarray()
+    )
     bar = max(8, width // 24)
     out = io.BytesIO()
     with av.open(out, "w", format="mp4") as container:
@@ -389,10 +392,10 @@ def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, width: int
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.thread_count = 1
         for i in range(VIDEO_FRAMES):
-            frame_pixels = base.copy()
+            planes = base.copy()
             left = int((width - bar) * i / max(1, VIDEO_FRAMES - 1))
-            frame_pixels[height // 3 : 2 * height // 3, left : left + bar] = (255, 255, 255)
-            frame = av.VideoFrame.from_ndarray(frame_pixels, format="rgb24")
+            planes[height // 3 : 2 * height // 3, left : left + bar] = 235  # rows [0, height) are luma
+            frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
     return out.getvalue()
