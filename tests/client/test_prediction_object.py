@@ -197,3 +197,32 @@ def test_download_of_an_audio_output_saves_one_file(sdk, tmp_path):
     assert len(paths) == 1
     assert paths[0].read_bytes()[:4] == b"RIFF"
     assert paths[0].read_bytes() == sdk.plain.get(prediction.outputs()).content
+
+
+@pytest.mark.parametrize(
+    ("model", "input_"),
+    [
+        ("deepbrain-vision", {"prompt": "Describe a sunset"}),
+        ("beatfusion-2.0", {"lyrics": "[Verse] la", "prompt": "pop"}),
+    ],
+    ids=["text", "music"],
+)
+def test_outputs_of_text_and_media_models_are_one_string(sdk, model, input_):
+    sdk.speed(2000)
+
+    prediction = sdk.resolve(sdk.client.run(model, input=input_))
+
+    assert isinstance(prediction.outputs(), str)
+    assert prediction.outputs()
+
+
+def test_a_prediction_survives_pickle_and_deepcopy(sdk):
+    import copy
+    import pickle
+
+    prediction = _run(sdk)
+
+    for clone in (pickle.loads(pickle.dumps(prediction)), copy.deepcopy(prediction)):
+        assert dict(clone) == dict(prediction)
+        assert clone.id == prediction.id
+        assert clone.outputs() == prediction.outputs()
