@@ -48,12 +48,14 @@ class Backend:
 class LiveServer:
     """uvicorn in a background thread on a free port."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, http: str = "auto") -> None:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         sock.close()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", http=http
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -301,6 +303,16 @@ async def test_drop_is_a_transport_error_for_the_async_client(stack: Any) -> Non
             await client.get("/v1/models")
         assert (await client.get("/v1/models")).status_code == 200
     faults.clear()
+
+
+@pytest.mark.parametrize("protocol", ["h11", "httptools"])
+def test_drop_works_with_either_uvicorn_protocol(protocol: str) -> None:
+    backend, faults = Backend(), FaultInjector([{"action": "drop", "first": 1}])
+    app = FaultMiddleware(Starlette(routes=[Route("/v1/models", backend.models)]), faults)
+    with LiveServer(app, http=protocol) as server, httpx.Client(base_url=server.url, timeout=5) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+            client.get("/v1/models")
+        assert client.get("/v1/models").status_code == 200
 
 
 def test_non_json_answers_html(live: Any) -> None:
