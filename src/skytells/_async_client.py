@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import math
 import os
 import threading
 import time
@@ -22,13 +23,12 @@ from ._client import (
     PredictionRef,
     closed_error,
     failure_of,
-    http_limits,
     shared_ssl_context,
     strip_auth,
 )
 from ._core import _flows as flows
 from ._core._arguments import fields_call, list_call, run_call, wait_call
-from ._core._config import resolve_config
+from ._core._config import Config, resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
 from ._core._payloads import create_body, sdk_options, split_positional
 from ._core._responses import error_from_failure
@@ -58,7 +58,20 @@ _T = TypeVar("_T")
 
 #: connection pool of the async client: sized for thousands of concurrent predictions
 ASYNC_MAX_CONNECTIONS = 1000
-ASYNC_MAX_KEEPALIVE = 200
+ASYNC_MAX_KEEPALIVE = 1000
+#: connections per underlying httpx pool. httpcore's pool does work proportional to its size on every
+#: request (and more for idle connections), so a large pool is split into shards of this size.
+POOL_SHARD_SIZE = 64
+
+
+def _make_pools(config: Config) -> list[httpx.AsyncClient]:
+    total = config.max_connections or ASYNC_MAX_CONNECTIONS
+    keepalive = min(config.max_keepalive_connections or ASYNC_MAX_KEEPALIVE, total)
+    shards = max(1, math.ceil(total / POOL_SHARD_SIZE))
+    limits = httpx.Limits(
+        max_connections=math.ceil(total / shards), max_keepalive_connections=math.ceil(keepalive / shards)
+    )
+    return [httpx.AsyncClient(limits=limits, verify=shared_ssl_context()) for _ in range(shards)]
 
 
 class AsyncPredictionsAPI:
@@ -188,11 +201,13 @@ class AsyncSkytellsClient:
         )
         self._ctx = flows.Context(config)
         self._owns_http = http_client is None
-        limits = http_limits(config, ASYNC_MAX_CONNECTIONS, ASYNC_MAX_KEEPALIVE)
-        self._http = http_client or httpx.AsyncClient(limits=limits, verify=shared_ssl_context())
-        self._http.base_url = httpx.URL(config.base_url + "/")
-        self._http.headers.update(config.default_headers())
-        self._http.timeout = httpx.Timeout(config.timeout)
+        self._pools = [http_client] if http_client is not None else _make_pools(config)
+        for pool in self._pools:
+            pool.base_url = httpx.URL(config.base_url + "/")
+            pool.headers.update(config.default_headers())
+            pool.timeout = httpx.Timeout(config.timeout)
+        self._http = self._pools[0]
+        self._in_flight = [0] * len(self._pools)
         self._queue: list[QueueItem] = []
         self._lock = threading.Lock()
         self.predictions = AsyncPredictionsAPI(self)
@@ -411,7 +426,7 @@ class AsyncSkytellsClient:
     async def aclose(self) -> None:
         """Close the pooled connections (not those of an ``http_client`` you passed in)."""
         if self._owns_http:
-            await self._http.aclose()
+            await asyncio.gather(*(pool.aclose() for pool in self._pools))
 
     async def __aenter__(self) -> AsyncSkytellsClient:
         return self
@@ -457,9 +472,12 @@ class AsyncSkytellsClient:
         if self._http.is_closed:
             raise closed_error()
         started = time.perf_counter()
+        shard = self._pick_pool()
+        http = self._pools[shard]
+        self._in_flight[shard] += 1
         try:
             if request.auth:
-                response = await self._http.request(
+                response = await http.request(
                     request.method,
                     request.url,
                     params=request.params,
@@ -468,12 +486,14 @@ class AsyncSkytellsClient:
                     timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
                 )
             else:
-                http_request = self._http.build_request(request.method, request.url, headers=request.headers)
-                response = await self._http.send(strip_auth(http_request, self._ctx.config))
+                http_request = http.build_request(request.method, request.url, headers=request.headers)
+                response = await http.send(strip_auth(http_request, self._ctx.config))
         except httpx.TransportError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
             timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
             return failure_of(exc, timeout)
+        finally:
+            self._in_flight[shard] -= 1
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (%.0f ms)",
@@ -483,6 +503,16 @@ class AsyncSkytellsClient:
                 (time.perf_counter() - started) * 1000,
             )
         return _reply(response, request.expect == "bytes")
+
+    def _pick_pool(self) -> int:
+        """The first pool with a free connection slot, else the least busy: a lone caller always
+        reuses one warm connection, a burst spreads over every pool."""
+        if len(self._pools) == 1:
+            return 0
+        for index, count in enumerate(self._in_flight):
+            if count < POOL_SHARD_SIZE:
+                return index
+        return self._in_flight.index(min(self._in_flight))
 
     def _wrap(self, data: Any) -> AsyncPrediction:
         if isinstance(data, AsyncPrediction) and data._client is self:

@@ -2,7 +2,8 @@
 
 ::
 
-    SkytellsError                 error_id, details, http_status (= status_code), request_id, body
+    SkytellsError                 error_id, details, http_status (= status_code), request_id, body,
+                                  retry_after
     ├── AuthenticationError       401 UNAUTHORIZED
     ├── PermissionDeniedError     403 ACCOUNT_SUSPENDED, SECURITY_VIOLATION, FORBIDDEN
     ├── PaymentRequiredError      402 INSUFFICIENT_CREDITS, PAYMENT_REQUIRED
@@ -76,6 +77,8 @@ class SkytellsError(Exception):
         self.body = body
         self.error_type = error_type
         self.error_code = error_code
+        #: the server's ``Retry-After`` hint in seconds, when the response carried one
+        self.retry_after: float | None = None
 
     @property
     def status_code(self) -> int:
@@ -129,8 +132,6 @@ class InvalidInputError(SkytellsError):
 
 class RateLimitError(SkytellsError):
     """Too many requests (429). ``retry_after`` is the server's hint in seconds, when given."""
-
-    retry_after: float | None = None
 
 
 class ServerError(SkytellsError):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from .._exceptions import RateLimitError, SkytellsError, error_class_for
+from .._exceptions import SkytellsError, error_class_for
 from ._effects import Failure, Reply
 
 PREVIEW_CHARS = 500
@@ -151,8 +151,7 @@ def make_error(
         error_type=str(error_type) if error_type else None,
         error_code=str(error_code) if error_code else None,
     )
-    if isinstance(error, RateLimitError):
-        error.retry_after = retry_after_seconds(headers)
+    error.retry_after = retry_after_seconds(headers)
     return error
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._exceptions import RateLimitError, SkytellsError
+from .._exceptions import SkytellsError
 from ..types._options import RetryOptions
 
 MAX_RETRIES = 100
@@ -23,7 +23,7 @@ def retry_delay(error: SkytellsError, attempt: int, retry: RetryOptions) -> floa
     no_response = error.error_id == "NETWORK_ERROR" and error.http_status == 0
     if error.http_status not in retry.retry_on and not no_response:
         return None
-    if isinstance(error, RateLimitError) and error.retry_after is not None:
+    if error.retry_after is not None:
         if error.retry_after > MAX_RETRY_AFTER_S:
             return None
         return error.retry_after
