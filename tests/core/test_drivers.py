@@ -148,3 +148,17 @@ async def test_async_abort_with_an_asyncio_event():
     with pytest.raises(AbortedError):
         await client.wait("p1", {"interval": 60_000, "signal": signal})
     await http.aclose()
+
+
+async def test_the_async_pool_is_split_and_a_lone_caller_stays_on_one_shard():
+    client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=200)
+    assert len(client._pools) == 4
+    assert client._pick_pool() == 0
+    client._in_flight[:] = [64, 10, 0, 0]
+    assert client._pick_pool() == 1
+    client._in_flight[:] = [64, 64, 64, 64]
+    assert client._pick_pool() == 0
+    client._in_flight[:] = [70, 64, 65, 66]
+    assert client._pick_pool() == 1
+    await client.aclose()
+    assert all(pool.is_closed for pool in client._pools)

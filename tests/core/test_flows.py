@@ -317,3 +317,12 @@ def test_downloads_send_the_key_to_our_origin_only(make_ctx, script):
     saved = run.run(flows.download(make_ctx(), files))
     assert saved == [("a.png", b"one"), ("a-1.png", b"two")]
     assert [r.auth for r in run.requests] == [True, False]
+
+
+def test_retry_after_is_honoured_on_any_retried_status(make_ctx, script):
+    busy = json_reply(
+        503, {"error": {"error_id": "INFRASTRUCTURE_ERROR", "message": "busy"}}, {"retry-after": "5"}
+    )
+    run = script([busy, json_reply(200, [])])
+    run.run(flows.list_models(make_ctx(retry={"retries": 1, "retry_delay": 10})))
+    assert run.sleeps == [5.0]
