@@ -61,7 +61,7 @@ ASYNC_MAX_CONNECTIONS = 1000
 ASYNC_MAX_KEEPALIVE = 1000
 #: connections per underlying httpx pool. httpcore's pool does work proportional to its size on every
 #: request (and more for idle connections), so a large pool is split into shards of this size.
-POOL_SHARD_SIZE = 64
+POOL_SHARD_SIZE = 32
 
 
 def _make_pools(config: Config) -> list[httpx.AsyncClient]:

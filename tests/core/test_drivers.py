@@ -18,6 +18,7 @@ from skytells import (
     RequestTimeoutError,
     SkytellsClient,
 )
+from skytells._async_client import POOL_SHARD_SIZE
 from tests.core.core_support import FAKE_KEY
 
 BASE = "https://api.example.test/v1"
@@ -151,14 +152,15 @@ async def test_async_abort_with_an_asyncio_event():
 
 
 async def test_the_async_pool_is_split_and_a_lone_caller_stays_on_one_shard():
-    client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=200)
+    size = POOL_SHARD_SIZE
+    client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=4 * size)
     assert len(client._pools) == 4
     assert client._pick_pool() == 0
-    client._in_flight[:] = [64, 10, 0, 0]
+    client._in_flight[:] = [size, 10, 0, 0]
     assert client._pick_pool() == 1
-    client._in_flight[:] = [64, 64, 64, 64]
+    client._in_flight[:] = [size] * 4
     assert client._pick_pool() == 0
-    client._in_flight[:] = [70, 64, 65, 66]
+    client._in_flight[:] = [size + 6, size, size + 1, size + 2]
     assert client._pick_pool() == 1
     await client.aclose()
     assert all(pool.is_closed for pool in client._pools)
