@@ -326,3 +326,9 @@ def test_retry_after_is_honoured_on_any_retried_status(make_ctx, script):
     run = script([busy, json_reply(200, [])])
     run.run(flows.list_models(make_ctx(retry={"retries": 1, "retry_delay": 10})))
     assert run.sleeps == [5.0]
+
+
+def test_a_text_output_is_saved_as_a_text_file(make_ctx, script):
+    run = script([])
+    saved = run.run(flows.download(make_ctx(), {"id": "p1", "output": "Once upon a time"}))
+    assert saved == [("output.txt", b"Once upon a time")] and run.requests == []

@@ -399,11 +399,18 @@ def model_cached(ctx: Context, slug: str) -> Flow[Any]:
 
 
 def download(ctx: Context, prediction: Mapping[str, Any]) -> Flow[list[tuple[str, bytes]]]:
-    """Fetch every output file: ``[(safe file name, bytes), ...]``. The key goes to our origin only."""
+    """Fetch every output file: ``[(safe file name, bytes), ...]``. The key goes to our origin only.
+
+    A text output with no file behind it (text and code models) is saved as ``output.txt``.
+    """
     pid = str(prediction.get("id") or "prediction")
     files: list[tuple[str, bytes]] = []
     used: set[str] = set()
-    for index, url in enumerate(output_urls(prediction)):
+    urls = output_urls(prediction)
+    text = prediction.get("output")
+    if not urls and isinstance(text, str) and text:
+        return [("output.txt", text.encode())]
+    for index, url in enumerate(urls):
         reply = yield from send(ctx, Request("GET", url, auth=ctx.config.same_origin(url), expect="bytes"))
         assert isinstance(reply, Reply)
         files.append((file_name_for(url, index, pid, used), reply.content))
