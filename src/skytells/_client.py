@@ -22,6 +22,7 @@ from ._core._arguments import fields_call, list_call, run_call, wait_call
 from ._core._config import Config, resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
 from ._core._payloads import create_body, sdk_options, split_positional
+from ._core._responses import error_from_failure
 from ._core._sse import StreamEvent
 from ._core._stream import EventStream
 from ._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
@@ -545,8 +546,6 @@ class SkytellsClient:
         return Reply(response.status_code, response.headers, response.content, url)
 
     def _error(self, failure: Failure) -> SkytellsError:
-        from ._core._responses import error_from_failure
-
         return error_from_failure(failure, self._ctx.config.api_key)
 
     def _wrap(self, data: Any) -> Prediction:
