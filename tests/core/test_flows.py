@@ -332,3 +332,21 @@ def test_a_text_output_is_saved_as_a_text_file(make_ctx, script):
     run = script([])
     saved = run.run(flows.download(make_ctx(), {"id": "p1", "output": "Once upon a time"}))
     assert saved == [("output.txt", b"Once upon a time")] and run.requests == []
+
+
+def test_run_accepts_a_whole_request_in_place_of_the_model():
+    from skytells._core._arguments import run_call
+    from skytells.types import PredictionRequest
+
+    body, polling = run_call(
+        PredictionRequest(model="flux-pro", input={"prompt": "a"}, stream=True),  # type: ignore[arg-type]
+        None,
+        None,
+        False,
+        {"interval": 250},
+        None,
+        None,
+        None,
+    )
+    assert body == {"model": "flux-pro", "input": {"prompt": "a"}, "stream": True}
+    assert polling.interval_ms == 250

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..types._options import (
     ModelFieldsOptions,
+    PredictionRequest,
     PredictionsListOptions,
     RunOptions,
     WaitOptions,
@@ -34,7 +35,7 @@ def run_call(
     signal: Any,
 ) -> tuple[dict[str, Any], Polling]:
     """The create body and polling of ``run()``: explicit arguments win over ``options``."""
-    if isinstance(model, Mapping):  # run({"model": ..., "input": ...}) as in some older code
+    if isinstance(model, (Mapping, PredictionRequest)):  # run({"model": ..., "input": ...}) or a request
         body = create_body(model)
         model, input = body["model"], input if input is not None else body["input"]
         webhook = webhook if webhook is not None else body.get("webhook")
