@@ -5,7 +5,14 @@ from __future__ import annotations
 from enum import Enum
 
 
-class PredictionStatus(str, Enum):
+class _StrEnum(str, Enum):
+    """A str enum whose ``str()`` and f-string form are the wire value."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class PredictionStatus(_StrEnum):
     """Lifecycle status of a prediction (``canceled`` is read as ``cancelled``)."""
 
     PENDING = "pending"
@@ -22,18 +29,15 @@ class PredictionStatus(str, Enum):
             return cls.CANCELLED
         return None
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class PredictionType(str, Enum):
+class PredictionType(_StrEnum):
     """The kind of prediction workload."""
 
     INFERENCE = "inference"
     TRAINING = "training"
 
 
-class PredictionSource(str, Enum):
+class PredictionSource(_StrEnum):
     """Where a prediction was created."""
 
     API = "api"
@@ -41,7 +45,7 @@ class PredictionSource(str, Enum):
     WEB = "web"
 
 
-class ModelType(str, Enum):
+class ModelType(_StrEnum):
     """The kind of content a model produces."""
 
     IMAGE = "image"
@@ -53,14 +57,14 @@ class ModelType(str, Enum):
     MULTIMODAL = "multimodal"
 
 
-class ModelPrivacy(str, Enum):
+class ModelPrivacy(_StrEnum):
     """Visibility of a model."""
 
     PUBLIC = "public"
     PRIVATE = "private"
 
 
-class PricingUnit(str, Enum):
+class PricingUnit(_StrEnum):
     """The unit a model's price is billed in."""
 
     IMAGE = "image"
@@ -77,14 +81,14 @@ class PricingUnit(str, Enum):
     MINUTE = "minute"
 
 
-class PricingOperator(str, Enum):
+class PricingOperator(_StrEnum):
     """Comparison operator of a pricing criterion."""
 
     EQUALS = "equals"
     DOUBLE_EQUALS = "=="
 
 
-class ApiErrorId(str, Enum):
+class ApiErrorId(_StrEnum):
     """Every known ``error_id``: returned by the API or raised by the SDK itself."""
 
     # returned by the API
@@ -125,6 +129,3 @@ class ApiErrorId(str, Enum):
     API_ERROR = "API_ERROR"
     HTTP_ERROR = "HTTP_ERROR"
     UNKNOWN_ERROR = "UNKNOWN_ERROR"
-
-    def __str__(self) -> str:
-        return self.value
