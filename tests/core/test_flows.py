@@ -228,8 +228,9 @@ def test_wait_needs_an_id(make_ctx, script):
 
 def test_run_is_one_awaited_create_when_the_answer_is_terminal(make_ctx, script):
     run = script([json_reply(200, prediction("succeeded", output=["u"]))])
-    result = run.run(flows.run(make_ctx(), {"model": "flux-pro", "input": {"prompt": "x"}}))
+    result = run.run(flows.run(make_ctx(timeout=30_000), {"model": "flux-pro", "input": {"prompt": "x"}}))
     assert body_of(run.requests[0])["await"] is True and len(run.requests) == 1
+    assert run.requests[0].timeout == 30 + flows.AWAIT_GRACE_S  # the server's own hold limit answers first
     assert result["output"] == ["u"]
 
 

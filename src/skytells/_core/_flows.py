@@ -32,6 +32,9 @@ from ._retry import retry_delay
 
 logger = logging.getLogger("skytells")
 
+#: extra seconds an awaited create may take beyond the client timeout: a server that stops holding at
+#: its own limit (often the same 60 s) answers before the client gives up
+AWAIT_GRACE_S = 10.0
 #: poll delays of run() when no interval is given: quick at first, then every 5 s
 ADAPTIVE_DELAYS = (0.2, 0.4, 0.8, 1.6, 3.2)
 
@@ -136,8 +139,15 @@ def create(
             body = {**body, "await": True}
         elif default_await is not None:
             body = {**body, "await": default_await}
+    timeout = ctx.config.timeout
+    if body.get("await") is True and timeout is not None:
+        timeout += AWAIT_GRACE_S
     request = Request(
-        "POST", "/predictions", content=encode_json(body), headers={"Idempotency-Key": ctx.new_key()}
+        "POST",
+        "/predictions",
+        content=encode_json(body),
+        headers={"Idempotency-Key": ctx.new_key()},
+        timeout=timeout,
     )
     data = yield from send(ctx, request)
     return _prediction_dict(data)
