@@ -291,3 +291,8 @@ def test_a_broken_catalog_file_is_a_clear_error(tmp_path: Path, content: str, wo
     with pytest.raises(ValueError, match="model catalog") as caught:
         Catalog.load(path)
     assert words in str(caught.value)
+
+
+def test_the_catalog_page_lists_every_model() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "emulator-catalog.md").read_text(encoding="utf-8")
+    assert [m.slug for m in CATALOG if f"| `{m.slug}` | {m.type} |" not in page] == []
