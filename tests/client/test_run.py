@@ -184,6 +184,18 @@ def test_run_accepts_input_through_run_options(sdk):
     assert prediction["input"]["prompt"] == "from options"
 
 
+@pytest.mark.parametrize("form", ["dict", "request"])
+def test_run_accepts_a_whole_payload(sdk, form):
+    payload = {"model": IMAGE, "input": {"prompt": "whole payload"}}
+    if form == "request":
+        payload = PredictionRequest(model=IMAGE, input={"prompt": "whole payload"})
+
+    prediction = sdk.resolve(sdk.client.run(payload))
+
+    assert prediction.status == "succeeded"
+    assert prediction["input"]["prompt"] == "whole payload"
+
+
 # -- predict -----------------------------------------------------------------------------------
 
 
