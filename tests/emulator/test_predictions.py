@@ -232,3 +232,19 @@ def test_a_custom_catalog_replaces_the_packaged_one(tmp_path: Path, plain: httpx
 
     assert [m["namespace"] for m in models] == ["acme-painter"]
     assert done["status"] == "succeeded" and done["model"]["name"] == "acme-painter"
+
+
+def test_shared_outputs_make_every_prediction_of_a_model_share_one_file(plain: httpx.Client) -> None:
+    def image(emu: EmulatorServer, prompt: str) -> bytes:
+        body = {"model": "flux-fast", "input": {"prompt": prompt}, "await": True}
+        done = plain.post(
+            emu.base_url + "/predict", json=body, headers={"x-api-key": "sk-test-shared"}
+        ).json()
+        return plain.get(done["output"][0]).content
+
+    with EmulatorServer(fast_config(shared_outputs=True)) as emu:
+        shared = image(emu, "a red boat"), image(emu, "a green hill")
+    with EmulatorServer(fast_config()) as emu:
+        unique = image(emu, "a red boat"), image(emu, "a green hill")
+    assert shared[0] == shared[1]
+    assert unique[0] != unique[1]

@@ -47,7 +47,13 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     accounts = Accounts(store, config.api_keys)
     dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed)
     engine = Engine(
-        store, catalog, accounts, dispatcher, speed=config.speed, render_workers=config.render_workers
+        store,
+        catalog,
+        accounts,
+        dispatcher,
+        speed=config.speed,
+        render_workers=config.render_workers,
+        shared_outputs=config.shared_outputs,
     )
     faults = FaultInjector(config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)

@@ -22,7 +22,8 @@ class EmulatorConfig:
     ``speed`` divides every simulated duration (it can be changed while running through
     ``POST /_emulator/time``). A non-empty ``api_keys`` switches on strict mode: only those keys
     are accepted. ``data_dir=None`` means a fresh temporary directory. ``catalog_path`` replaces the
-    packaged model catalog with a JSON file in the same format.
+    packaged model catalog with a JSON file in the same format. ``shared_outputs`` makes every
+    prediction of a model (and size and format) share one cached output file, for load tests.
     """
 
     host: str = "127.0.0.1"
@@ -40,6 +41,7 @@ class EmulatorConfig:
     sse_keepalive: float = 15.0
     render_workers: int = 2
     catalog_path: str | None = None
+    shared_outputs: bool = False
 
     def __post_init__(self) -> None:
         if self.speed <= 0:

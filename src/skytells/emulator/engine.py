@@ -169,12 +169,14 @@ class Engine:
         *,
         speed: float = 1.0,
         render_workers: int = 2,
+        shared_outputs: bool = False,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.accounts = accounts
         self.dispatcher = dispatcher
         self.speed = speed
+        self.shared_outputs = shared_outputs
         self.outcomes = OutcomeRules()
         self.runs: dict[str, Run] = {}
         self._executor = ThreadPoolExecutor(max_workers=render_workers, thread_name_prefix="emulator-render")
@@ -386,7 +388,13 @@ class Engine:
         stored = run.stored
         try:
             files, text = await self.loop.run_in_executor(
-                self._executor, _render_files, self.store, run.model, stored.id, stored.body["input"]
+                self._executor,
+                _render_files,
+                self.store,
+                run.model,
+                stored.id,
+                stored.body["input"],
+                not self.shared_outputs,
             )
         except Exception as exc:  # a renderer bug fails the prediction, never the server
             if self.runs.get(stored.id) is run:
@@ -520,12 +528,12 @@ class Engine:
 
 
 def _render_files(
-    store: Store, model: CatalogModel, prediction_id: str, inputs: dict[str, Any]
+    store: Store, model: CatalogModel, prediction_id: str, inputs: dict[str, Any], unique: bool
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Render outputs and write them under the data directory (runs in the thread pool)."""
     from skytells.emulator.media import render  # Pillow and PyAV load on first use
 
-    rendered = render(model, inputs)
+    rendered = render(model, inputs, unique=unique)
     files: list[dict[str, Any]] = []
     for item in rendered.files:
         path = store.file_path(prediction_id, item.name)

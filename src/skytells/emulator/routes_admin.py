@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from skytells.emulator.context import emulator_state, read_json
 from skytells.emulator.errors import ApiError
 
+_MIN_SPEED = 0.001
 _MAX_SPEED = 1_000_000.0
 
 
@@ -86,9 +87,13 @@ async def get_time(request: Request) -> Response:
 
 async def set_time(request: Request) -> Response:
     speed = (await _object(request)).get("speed")
-    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 < speed <= _MAX_SPEED:
+    if (
+        isinstance(speed, bool)
+        or not isinstance(speed, (int, float))
+        or not _MIN_SPEED <= speed <= _MAX_SPEED
+    ):
         raise ApiError(
-            "INVALID_PARAMETER", f"'speed' must be a number greater than 0 and at most {_MAX_SPEED:g}."
+            "INVALID_PARAMETER", f"'speed' must be a number from {_MIN_SPEED:g} to {_MAX_SPEED:g}."
         )
     state = emulator_state(request)
     state.engine.set_speed(float(speed))

@@ -168,6 +168,11 @@ def build_parser(prog: str = "python -m skytells.emulator") -> argparse.Argument
     )
     parser.add_argument("--seed", type=int, help="seed for fault probabilities")
     parser.add_argument("--catalog", help="a models JSON file to use instead of the packaged catalog")
+    parser.add_argument(
+        "--shared-outputs",
+        action="store_true",
+        help="predictions of a model share one cached output file (cheap rendering for load tests)",
+    )
     return parser
 
 
@@ -199,6 +204,7 @@ def config_from_args(
             faults=faults,
             seed=args.seed,
             catalog_path=args.catalog,
+            shared_outputs=args.shared_outputs,
         )
     except ValueError as exc:
         parser.error(str(exc))
