@@ -311,6 +311,13 @@ class Engine:
                 run.handle.cancel()
                 run.handle = self.loop.call_later(remaining, run.tick)
 
+    def release_waiters(self) -> None:
+        """Answer every held ``await`` create and end every SSE stream now (before a shutdown)."""
+        for run in self.runs.values():
+            if run.done:
+                run.done.set()
+            self._close_subscribers(run)
+
     def reset(self) -> None:
         """Forget every in-flight prediction (no webhooks) and every outcome rule."""
         for run in self.runs.values():

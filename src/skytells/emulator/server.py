@@ -45,7 +45,7 @@ class EmulatorServer:
         if free_port and config.port == DEFAULT_PORT:
             config = dataclasses.replace(config, port=0)
         self.config = config
-        self._server: uvicorn.Server | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._admin_client: httpx.Client | None = None
         self.port = 0
@@ -65,7 +65,7 @@ class EmulatorServer:
         sock = _bind(self.config.host, self.config.port)
         self.port = sock.getsockname()[1]
         app = create_app(self.config)
-        server = uvicorn.Server(_uvicorn_config(app, self.config.host, self.port))
+        server = _Server(_uvicorn_config(app, self.config.host, self.port), app)
         self._server = server
         failure: list[BaseException] = []
 
@@ -87,6 +87,7 @@ class EmulatorServer:
     def stop(self) -> None:
         """Stop serving and wait for the thread (and remove a temporary data directory)."""
         if self._server is not None and self._thread is not None:
+            self._server.release_waiters()
             self._server.should_exit = True
             self._thread.join(10)
         self._server = self._thread = None
@@ -130,7 +131,8 @@ def serve(config: EmulatorConfig | None = None, *, announce: Any = print) -> Non
         announce(f"Data directory: {config.data_dir} (temporary; pass --data-dir to keep it)")
     sock = _bind(config.host, config.port)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(_uvicorn_config(create_app(config), config.host, port))
+    app = create_app(config)
+    server = _Server(_uvicorn_config(app, config.host, port), app)
 
     async def run() -> None:
         task = asyncio.ensure_future(server.serve(sockets=[sock]))
@@ -224,9 +226,33 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m skytells.emul
     return 0
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, releasing held requests and SSE streams as soon as it is asked to stop."""
+
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+        super().__init__(config)
+        self._engine = app.state.emulator.engine
+
+    def release_waiters(self) -> None:
+        loop = self._engine._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._engine.release_waiters)
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.release_waiters()
+        super().handle_exit(sig, frame)
+
+
 def _uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
-        app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", timeout_keep_alive=30
+        app,
+        host=host,
+        port=port,
+        access_log=False,  # an access log line could carry a key in a query string
+        log_level="warning",
+        lifespan="on",
+        timeout_keep_alive=30,
+        timeout_graceful_shutdown=3,  # held `await` creates and SSE streams must not block a stop
     )
 
 
