@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,3 +121,22 @@ def test_main_rejects_bad_flags_with_a_message() -> None:
     )
     assert result.returncode == 2
     assert "speed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stopping_answers_held_await_creates_at_once(plain: httpx.Client) -> None:
+    emu = EmulatorServer(fast_config()).start()
+    emu.admin("POST", "/outcomes", {"model": "*", "outcome": "pending"})
+    answers: list[tuple[int, str]] = []
+
+    def held() -> None:
+        body = {"model": "flux-pro", "input": {"prompt": "x"}, "await": True}
+        response = plain.post(emu.base_url + "/predict", json=body, headers=KEY)
+        answers.append((response.status_code, response.json()["status"]))
+
+    thread = threading.Thread(target=held)
+    thread.start()
+    while emu.admin("GET", "/health")["in_flight"] == 0:
+        pass
+    emu.stop()
+    thread.join(10)
+    assert answers == [(201, "pending")]
