@@ -353,7 +353,9 @@ class AsyncSkytellsClient:
             request = stream.request()
             try:
                 async with self._http.stream(
-                    request.method, request.url, headers=dict(request.headers or {})
+                    request.method,
+                    self._ctx.config.absolute(request.url),
+                    headers=dict(request.headers or {}),
                 ) as response:
                     if response.status_code != 200 or not stream.is_event_stream(response.headers):
                         await response.aread()
@@ -479,14 +481,16 @@ class AsyncSkytellsClient:
             if request.auth:
                 response = await http.request(
                     request.method,
-                    request.url,
+                    self._ctx.config.absolute(request.url),
                     params=request.params,
                     content=request.content,
                     headers=request.headers or None,
                     timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
                 )
             else:
-                http_request = http.build_request(request.method, request.url, headers=request.headers)
+                http_request = http.build_request(
+                    request.method, self._ctx.config.absolute(request.url), headers=request.headers
+                )
                 response = await http.send(strip_auth(http_request, self._ctx.config))
         except httpx.TransportError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)

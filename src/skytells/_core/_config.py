@@ -41,6 +41,10 @@ class Config:
         parts = urlsplit(self.base_url)
         return parts.scheme, parts.netloc
 
+    def absolute(self, url: str) -> str:
+        """The full URL of a path under the base URL (absolute URLs unchanged)."""
+        return url if "://" in url else self.base_url + url
+
     def same_origin(self, url: str) -> bool:
         parts = urlsplit(url)
         return not parts.scheme or (parts.scheme, parts.netloc) == self.origin
