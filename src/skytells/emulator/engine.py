@@ -143,7 +143,7 @@ class OutcomeRules:
 class Run:
     """An in-flight prediction: its record, one timer, waiters and its event log."""
 
-    __slots__ = ("account", "done", "events", "handle", "model", "rendering", "stored", "subscribers", "tick")
+    __slots__ = ("account", "done", "events", "handle", "model", "stored", "subscribers", "tick")
 
     def __init__(self, stored: StoredPrediction, model: CatalogModel, account: Account) -> None:
         self.stored = stored
@@ -153,7 +153,6 @@ class Run:
         self.tick: Callable[[], None] | None = None
         self.done: asyncio.Event | None = None
         self.subscribers: set[asyncio.Queue[tuple[int, str, Any]]] | None = None
-        self.rendering = False
         self.events: list[list[Any]] = stored.plan.setdefault("events", [])
 
 
@@ -179,7 +178,8 @@ class Engine:
         self.shared_outputs = shared_outputs
         self.outcomes = OutcomeRules()
         self.runs: dict[str, Run] = {}
-        self._executor = ThreadPoolExecutor(max_workers=render_workers, thread_name_prefix="emulator-render")
+        self._render_workers = render_workers
+        self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -188,6 +188,7 @@ class Engine:
     async def start(self) -> None:
         """Bind to the running loop and resume predictions a previous process left unfinished."""
         self._loop = asyncio.get_running_loop()
+        self._executor = ThreadPoolExecutor(self._render_workers, thread_name_prefix="emulator-render")
         for stored in self.store.unfinished_predictions():
             self._resume(stored)
 
@@ -198,7 +199,9 @@ class Engine:
         self.runs.clear()
         for task in list(self._tasks):
             task.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -216,7 +219,7 @@ class Engine:
         """An account's prediction; 404 ``PREDICTION_NOT_FOUND`` for any other."""
         stored = self.get(prediction_id)
         if stored is None or stored.account != account.id:
-            raise ApiError("PREDICTION_NOT_FOUND", f"Prediction '{prediction_id}' was not found.")
+            raise ApiError("PREDICTION_NOT_FOUND", f"Prediction '{prediction_id[:100]}' was not found.")
         return stored
 
     async def wait(self, prediction_id: str, timeout: float) -> StoredPrediction | None:
@@ -391,7 +394,6 @@ class Engine:
         await self._render_and_succeed(run)
 
     async def _render_and_succeed(self, run: Run) -> None:
-        run.rendering = True
         stored = run.stored
         try:
             files, text = await self.loop.run_in_executor(
@@ -407,8 +409,6 @@ class Engine:
             if self.runs.get(stored.id) is run:
                 self._finish(run, "failed", message=f"Output rendering failed: {type(exc).__name__}")
             return
-        finally:
-            run.rendering = False
         if self.runs.get(stored.id) is not run:  # cancelled, deleted or reset meanwhile
             self.store.remove_files(stored.id)
             return
