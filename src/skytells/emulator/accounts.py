@@ -1,7 +1,8 @@
 """Accounts: which API keys are accepted, their credits, suspension and webhook secrets.
 
 Open mode (no configured keys): any well-formed ``sk-`` key gets its own account on first use.
-Strict mode: only configured keys (and keys registered through the admin API) are accepted.
+Strict mode: only configured keys (and keys registered through the admin API while it runs) are
+accepted.
 A raw key is never returned or logged; `mask` gives the form shown in listings.
 
 >>> accounts = Accounts(store, allowed=())
@@ -79,10 +80,8 @@ class Accounts:
         self._strict = bool(allowed)
         self._allowed = set(allowed)
         self._by_id: dict[str, Account] = {}
-        for row in store.load_accounts():
+        for row in store.load_accounts():  # strict mode still admits only the configured keys
             self._by_id[row.id] = Account(**row.__dict__)
-            if self._strict:
-                self._allowed.add(row.api_key)
 
     def authenticate(self, headers: Mapping[str, str]) -> Account:
         """The account of a request's key; ApiError 401 or 403 when it may not proceed."""
