@@ -248,3 +248,28 @@ def test_shared_outputs_make_every_prediction_of_a_model_share_one_file(plain: h
         unique = image(emu, "a red boat"), image(emu, "a green hill")
     assert shared[0] == shared[1]
     assert unique[0] != unique[1]
+
+
+def test_cancel_and_failure_notify_the_webhook(http: httpx.Client, emulator: EmulatorServer) -> None:
+    emulator.admin("POST", "/outcomes", {"model": "flux-pro", "outcome": "pending", "count": 1})
+    emulator.admin(
+        "POST", "/outcomes", {"model": "flux-pro", "outcome": "fail", "message": "No GPU", "count": 1}
+    )
+    hook = {"url": "http://hooks.example.invalid/skytells", "events": ["started", "failed", "canceled"]}
+    held = create(http, model="flux-pro", webhook=hook)
+    http.post(f"/predictions/{held['id']}/cancel")
+    failed = http.post(
+        "/predict", json={"model": "flux-pro", "input": {"prompt": "x"}, "webhook": hook, "await": True}
+    )
+
+    log = emulator.admin("GET", "/webhooks/deliveries")
+    entries = log["data"] if isinstance(log, dict) else log
+    events = {(e["prediction_id"], e["event"]) for e in entries}
+    assert held["webhook"] == hook
+    assert failed.json()["status"] == "failed"
+    assert events == {
+        (held["id"], "canceled"),
+        (failed.json()["id"], "started"),
+        (failed.json()["id"], "failed"),
+    }
+    assert {e["status"] for e in entries} == {"blocked"}  # not on the allow-list: logged, never sent
