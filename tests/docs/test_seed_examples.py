@@ -119,22 +119,28 @@ def test_seed_example_runs_verbatim(name: str, seed_results: dict[str, tuple[boo
 
 
 @pytest.mark.skipif(RUN_PY is None, reason="../shared/seed-examples/run.py not found")
-def test_webhook_examples_deliver_signed_completion(
-    seed_results: dict[str, tuple[bool, str]], hooks: WebhookReceiver
+@pytest.mark.parametrize(
+    ("example", "model"),
+    [("002-run-webhook", "flux-pro"), ("000-choose-method", "beatfusion-2.0")],
+    ids=["run-with-webhook", "queue-with-webhook"],
+)
+def test_webhook_examples_deliver_a_signed_completion(
+    seed_results: dict[str, tuple[bool, str]], hooks: WebhookReceiver, example: str, model: str
 ) -> None:
-    """002-run-webhook asks for `completed` on a flux-pro run: the receiver gets it, signed with the key."""
+    """The examples ask for `completed` on their model: the receiver gets it, signed with the key."""
+    assert seed_results[example][0], f"{example} itself failed"
 
-    def completed_flux(delivery: Delivery) -> bool:
+    def completed(delivery: Delivery) -> bool:
         try:
             body = delivery.json()
         except ValueError:
             return False
-        model = body.get("model")
-        name = model.get("name") if isinstance(model, dict) else model
-        return body.get("status") == "succeeded" and name == "flux-pro"
+        named = body.get("model")
+        name = named.get("name") if isinstance(named, dict) else named
+        return body.get("status") == "succeeded" and name == model
 
-    delivery = hooks.wait_for(completed_flux, timeout=15)
-    assert delivery is not None, f"no completed flux-pro delivery among {len(hooks.deliveries)}"
+    delivery = hooks.wait_for(completed, timeout=15)
+    assert delivery is not None, f"no completed {model} delivery among {len(hooks.deliveries)}"
     expected = hmac.new(API_KEY.encode(), delivery.body, hashlib.sha256).hexdigest()
     assert delivery.headers.get("x-skytells-signature", "").strip().lower() == expected
     assert API_KEY not in delivery.body.decode("utf-8", "replace")
