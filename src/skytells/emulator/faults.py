@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import html
 import itertools
 import json
 import random
@@ -358,7 +359,9 @@ def fault_response(rule: FaultRule) -> Response:
     if rule.retry_after is not None:
         headers["Retry-After"] = format_seconds(rule.retry_after)
     if rule.action == "non_json":
-        page = _HTML_PAGE.format(status=rule.status, message=rule.message, id=rule.id)
+        page = _HTML_PAGE.format(
+            status=rule.status, message=html.escape(rule.message or ""), id=html.escape(rule.id)
+        )
         return Response(page, status_code=rule.status, media_type="text/html", headers=headers)
     assert rule.error_id is not None and rule.message is not None
     body = error_body(rule.error_id, rule.message, rule.status)
