@@ -27,6 +27,8 @@ def assert_error(response: httpx.Response, status: int, error_id: str) -> dict[s
     [
         (b"{not json", 400, "INVALID_JSON"),
         (b'{"model": "flux-pro", "input": {"prompt": NaN}}', 400, "INVALID_JSON"),
+        (b'{"model": "flux-pro", "input": {"prompt": "x", "extra": 1e999}}', 400, "INVALID_JSON"),
+        (b'{"model": "flux-pro", "input": {"prompt": "x", "guidance": -1e400}}', 400, "INVALID_JSON"),
         (b'{"model": "flux-pro", "input": {"prompt": "\\ud800"}}', 400, "INVALID_JSON"),
         (b"[" * 100_000, 400, "INVALID_JSON"),
         (b"\xff\xfe", 400, "INVALID_JSON"),

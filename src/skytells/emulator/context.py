@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,7 @@ async def read_json(request: Request) -> Any:
     if not raw.strip():
         return None
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
         if b"\\u" in raw:  # a lone surrogate escape parses but can never be sent back as UTF-8
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         return value
@@ -77,6 +78,13 @@ async def read_json(request: Request) -> Any:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:40]} is out of range for a JSON number")
+    return value
 
 
 def _too_large(limit: int) -> ApiError:
