@@ -6,6 +6,7 @@ misconfigured proxy or a buggy client produce: odd types, encodings, headers, id
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import socket
@@ -470,3 +471,48 @@ def test_a_lying_content_length_is_not_a_5xx(emulator: EmulatorServer) -> None:
     )
     status = int(answer.split(b" ", 2)[1])
     assert 400 <= status < 500, answer[:200]
+
+
+# --- concurrency -------------------------------------------------------------------------------
+
+
+async def test_concurrent_creates_cancels_and_deletes_leave_a_consistent_store(
+    emulator: EmulatorServer, api_key: str
+) -> None:
+    limits = httpx.Limits(max_connections=8)
+    headers = {"x-api-key": api_key}
+    async with httpx.AsyncClient(
+        base_url=emulator.base_url, headers=headers, limits=limits, timeout=30
+    ) as client:
+
+        async def lifecycle(index: int) -> tuple[str, bool, str]:
+            body = {"model": "truefusion", "input": {"prompt": f"boat {index}"}}
+            created = await client.post("/predictions", json=body)
+            assert created.status_code == 201, created.text
+            one = f"/predictions/{created.json()['id']}"
+            answers = await asyncio.gather(
+                client.post(f"{one}/cancel"), client.get(one), client.get(f"{one}/stream")
+            )
+            deleted = index % 3 == 0
+            if deleted:
+                answers += await asyncio.gather(client.delete(one), client.delete(f"{one}/delete"))
+            for answer in answers:
+                assert answer.status_code < 500, answer.text
+            return created.json()["id"], deleted, answers[0].json()["status"]
+
+        outcomes = await asyncio.gather(*(lifecycle(index) for index in range(60)))
+        kept = {
+            prediction_id: cancel_answer for prediction_id, deleted, cancel_answer in outcomes if not deleted
+        }
+        listed = (await client.get("/predictions", params={"per_page": 50})).json()
+        pages = [listed["data"]]
+        if listed["pagination"]["last_page"] > 1:
+            pages.append(
+                (await client.get("/predictions", params={"per_page": 50, "page": 2})).json()["data"]
+            )
+        found = {prediction["id"]: prediction["status"] for page in pages for prediction in page}
+        assert set(found) == set(kept)
+        for prediction_id, status in found.items():  # a cancel's answer is the prediction's final word
+            assert kept[prediction_id] in ("cancelled", "succeeded")
+            final = (await client.get(f"/predictions/{prediction_id}")).json()["status"]
+            assert final == kept[prediction_id], (prediction_id, status, final)
