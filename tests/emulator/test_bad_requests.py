@@ -31,6 +31,12 @@ def assert_error(response: httpx.Response, status: int, error_id: str) -> dict[s
         (b'{"model": "flux-pro", "input": {"prompt": "x", "guidance": -1e400}}', 400, "INVALID_JSON"),
         (b'{"model": "flux-pro", "input": {"prompt": "\\ud800"}}', 400, "INVALID_JSON"),
         (b"[" * 100_000, 400, "INVALID_JSON"),
+        (
+            b'{"model": "flux-pro", "input": {"prompt": "x", "deep": ' + b"[" * 500 + b"]" * 500 + b"}}",
+            400,
+            "INVALID_JSON",
+        ),
+        (b'{"model": "flux-pro", "zzz": ' + b"[" * 65 + b"]" * 65 + b"}", 400, "INVALID_JSON"),
         (b"\xff\xfe", 400, "INVALID_JSON"),
         (b"[1, 2]", 400, "INVALID_REQUEST"),
         (b'"flux-pro"', 400, "INVALID_REQUEST"),
@@ -97,3 +103,10 @@ def test_unknown_models_are_404(http: httpx.Client, prefix: str, slug: str) -> N
 @pytest.mark.parametrize("path", ["/files/abc/output-0.webp", "/files/x/y"])
 def test_unknown_files_are_404(emulator: EmulatorServer, path: str, plain: httpx.Client) -> None:
     assert_error(plain.get(emulator.base_url + path), 404, "FILE_NOT_FOUND")
+
+
+def test_nesting_up_to_the_limit_is_accepted(http: httpx.Client) -> None:
+    nested = b"[" * 60 + b"]" * 60
+    body = b'{"model": "flux-pro", "input": {"prompt": "x", "layers": ' + nested + b"}}"
+    response = http.post("/predictions", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 201

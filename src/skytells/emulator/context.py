@@ -21,6 +21,9 @@ from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError
 from skytells.emulator.store import Store
 
+#: How deeply JSON containers may nest in a request body (deeper is 400 ``INVALID_JSON``).
+MAX_DEPTH = 64
+
 
 @dataclass
 class EmulatorState:
@@ -69,11 +72,27 @@ async def read_json(request: Request) -> Any:
         return None
     try:
         value = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _too_deep(value):
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
         if b"\\u" in raw:  # a lone surrogate escape parses but can never be sent back as UTF-8
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         return value
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise ApiError("INVALID_JSON", "The request body is not valid JSON.", details=str(exc)[:200]) from exc
+
+
+def _too_deep(value: Any) -> bool:
+    """True when containers nest deeper than `MAX_DEPTH` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > MAX_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _reject_constant(name: str) -> Any:
