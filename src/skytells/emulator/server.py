@@ -99,10 +99,11 @@ class EmulatorServer:
             self._temp_dir = None
 
     def admin(self, method: str, path: str, json: Any = None) -> Any:
-        """Call the admin API (``path`` relative to ``/_emulator``); its JSON answer, or raise on non-2xx."""
+        """Call the admin API (``"/reset"`` or ``"/_emulator/reset"``); its JSON answer, or raise on non-2xx."""
         if self._admin_client is None:
             self._admin_client = httpx.Client(timeout=30, trust_env=False)
-        url = f"{self.root_url}/_emulator/{path.lstrip('/')}"
+        relative = path.lstrip("/").removeprefix("_emulator/")
+        url = f"{self.root_url}/_emulator/{relative}"
         response = self._admin_client.request(method, url, json=json)
         response.raise_for_status()
         return response.json() if response.content else None
