@@ -99,7 +99,7 @@ class EmulatorServer:
             self._temp_dir = None
 
     def admin(self, method: str, path: str, json: Any = None) -> Any:
-        """Call the admin API (``"/reset"`` or ``"/_emulator/reset"``); its JSON answer, or raise on non-2xx."""
+        """Call the admin API (``"/reset"`` or ``"/_emulator/reset"``); its JSON, or raise on non-2xx."""
         if self._admin_client is None:
             self._admin_client = httpx.Client(timeout=30, trust_env=False)
         relative = path.lstrip("/").removeprefix("_emulator/")
