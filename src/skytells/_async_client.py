@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import inspect
 import logging
 import math
 import os
+import sys
 import threading
 import time
 import warnings
@@ -55,6 +57,17 @@ __all__ = ["AsyncModelsAPI", "AsyncPredictionsAPI", "AsyncSkytellsClient"]
 
 logger = logging.getLogger("skytells")
 _T = TypeVar("_T")
+
+
+def _skip_missing_sniffio() -> None:
+    """httpcore looks for ``sniffio`` with an ``import`` on every request; when it is not installed
+    each attempt scans ``sys.path`` again (about 30 file lookups per call). Recording the absence
+    once makes the failed import instant; nothing changes when ``sniffio`` is installed."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+_skip_missing_sniffio()
 
 #: connection pool of the async client: sized for thousands of concurrent predictions
 ASYNC_MAX_CONNECTIONS = 1000
