@@ -86,7 +86,8 @@ def main() -> int:
         best: dict[str, float] = {name: 0.0 for name in clients}
         cpu: dict[str, float] = {name: float("inf") for name in clients}
         for round_no in range(1, args.rounds + 1):
-            for name, (python, kind) in clients.items():
+            order = list(clients.items())
+            for name, (python, kind) in order if round_no % 2 else order[::-1]:
                 rate, us = measure(python, kind, emu.base_url, pid, args.calls)
                 best[name], cpu[name] = max(best[name], rate), min(cpu[name], us)
                 print(f"round {round_no}: {name:<18} {rate:8.0f} calls/s {us:8.0f} us CPU/call", flush=True)
