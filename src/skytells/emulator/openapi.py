@@ -107,20 +107,24 @@ _FIELDS = {
     "name": "fields",
     "in": "query",
     "required": False,
-    "description": "Extra fields to include, comma-separated.",
+    "description": "Extra fields to include, comma-separated: `input_schema`, `output_schema`. "
+    "Other names are ignored.",
     "style": "form",
     "explode": False,
-    "schema": {"type": "array", "items": {"type": "string", "enum": ["input_schema", "output_schema"]}},
+    "schema": {"type": "array", "items": {"type": "string", "examples": ["input_schema", "output_schema"]}},
 }
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+    """A list filter; an empty value (``?page=``) counts as not given."""
+    either = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": either}
 
 
 _DATE = {"type": "string", "format": "date", "examples": ["2026-01-31"]}
+_PAGE = {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}
 _LIST_PARAMETERS = [
-    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+    _query("page", "Page number, from 1.", _PAGE),
     _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 50, "default": 20}),
     _query("from", "Created on or after this day (YYYY-MM-DD).", _DATE),
     _query("to", "Created on or before this day (YYYY-MM-DD).", _DATE),
@@ -314,6 +318,7 @@ def _schemas() -> dict[str, Any]:
             "required": ["model", "input"],
             "description": "`model` is a catalog slug; `input` must satisfy that model's `input_schema`.",
             "oneOf": [_request_for(model) for model in Catalog.load().all()],
+            "dependentRequired": {"webhook_events_filter": ["webhook"]},
             "properties": {
                 "model": {"type": "string", "description": "A model slug.", "examples": ["truefusion"]},
                 "input": {
@@ -435,6 +440,11 @@ def _schemas() -> dict[str, Any]:
 def _request_for(model: CatalogModel) -> dict[str, Any]:
     """The create body for one catalog model: its slug, and inputs that fit its schema."""
     input_schema = model.public(fields=("input_schema",)).get("input_schema") or {"type": "object"}
+    required = set(input_schema.get("required", ()))
+    properties = input_schema.get("properties", {})
+    for name, prop in list(properties.items()):
+        if name not in required:  # a null for an optional input counts as not given
+            properties[name] = {"anyOf": [prop, {"type": "null"}]}
     return {
         "title": model.slug,
         "properties": {"model": {"const": model.slug}, "input": input_schema},
