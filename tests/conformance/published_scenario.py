@@ -219,6 +219,57 @@ def error_invalid_input(client: SkytellsClient) -> Any:
     return {"message": str(e), "details": e.details}
 
 
+@check
+def option_objects(client: SkytellsClient) -> Any:
+    """1.0.0's option classes wherever a dict is accepted."""
+    from skytells import (
+        ClientOptions,
+        ModelFieldsOptions,
+        PredictionRequest,
+        PredictionsListOptions,
+        RetryOptions,
+        RunOptions,
+        WaitOptions,
+    )
+
+    opts = SkytellsClient(KEY, ClientOptions(base_url=BASE, timeout=30_000, retry=RetryOptions(retries=1)))
+    awaited = opts.predict(PredictionRequest(model=IMAGE_MODEL, input={"prompt": "req"}, await_=True))
+    expect(awaited["status"] == "succeeded", awaited["status"])
+    ran = opts.run(IMAGE_MODEL, options=RunOptions(input={"prompt": "run options"}))
+    expect(ran.status == "succeeded" and ran.raw()["input"]["prompt"] == "run options", ran.raw()["input"])
+    created = opts.predictions.create(PredictionRequest(model=IMAGE_MODEL, input={"prompt": "bg"}))
+    done = opts.wait(created, WaitOptions(interval=100, max_wait=60_000))
+    expect(done["status"] == "succeeded", done["status"])
+    page = opts.predictions.list(options=PredictionsListOptions(model=IMAGE_MODEL, page=1))
+    expect(created["id"] in [p["id"] for p in page.data], "list with PredictionsListOptions")
+    model = opts.models.get("truefusion-pro", options=ModelFieldsOptions(fields=["input_schema"]))
+    expect("input_schema" in model, sorted(model))
+    opts.queue(PredictionRequest(model=IMAGE_MODEL, input={"prompt": "queued request"}))
+    (sent,) = opts.dispatch()
+    expect(sent["input"]["prompt"] == "queued request", sent)
+    return {"awaited": awaited["status"]}
+
+
+@check
+def factory_and_deprecated(client: SkytellsClient) -> Any:
+    import warnings
+
+    made = skytells.Skytells(KEY, base_url=BASE, timeout=30_000)
+    expect(isinstance(made, SkytellsClient), type(made))
+    run = made.run(IMAGE_MODEL, input={"prompt": "deprecated"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        models = made.list_models()
+        model = made.get_model(IMAGE_MODEL, fields=["input_schema"])
+        page = made.list_predictions(page=1)
+        got = made.get_prediction(run.id)
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    expect(len(deprecations) >= 4, [str(w.message) for w in caught])
+    expect(len(models) >= 30 and "input_schema" in model and got["id"] == run.id, "deprecated results")
+    expect(run.id in [p["id"] for p in page.data], "list_predictions")
+    return {"warnings": len(deprecations)}
+
+
 def main(names: list[str]) -> int:
     client = SkytellsClient(KEY, base_url=BASE)
     report: dict[str, Any] = {"_package": {"version": skytells.__version__, "file": skytells.__file__}}

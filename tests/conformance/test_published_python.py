@@ -32,6 +32,8 @@ CHECKS = [
     "error_bad_key",
     "error_unknown_model",
     "error_invalid_input",
+    "option_objects",
+    "factory_and_deprecated",
 ]
 
 # What 1.0.0 cannot do against a faithful server, with why. Each is asserted as observed behaviour.
