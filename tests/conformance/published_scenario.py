@@ -188,6 +188,33 @@ def async_run(client: SkytellsClient) -> Any:
 
 
 @check
+def async_surface(client: SkytellsClient) -> Any:
+    async def main() -> Any:
+        aclient = AsyncSkytellsClient(KEY, base_url=BASE)
+        created = await aclient.predictions.create({"model": IMAGE_MODEL, "input": {"prompt": "async bg"}})
+        done = await aclient.wait(created, options=FAST_WAIT)
+        expect(done["status"] == "succeeded", done["status"])
+        expect((await aclient.predictions.get(created["id"]))["id"] == created["id"], "get")
+        page = await aclient.predictions.list(model=IMAGE_MODEL)
+        expect(created["id"] in [p["id"] for p in page.data], "list")
+        expect(len(await aclient.models.list()) >= 30, "models.list")
+        expect("input_schema" in await aclient.models.get("mera", fields=["input_schema"]), "models.get")
+        expect((await aclient.stream_prediction(created["id"]))["urls"]["stream"], "stream")
+        aclient.queue({"model": IMAGE_MODEL, "input": {"prompt": "a"}})
+        aclient.queue({"model": IMAGE_MODEL, "input": {"prompt": "b"}})
+        sent = await aclient.dispatch()
+        expect([p["input"]["prompt"] for p in sent] == ["a", "b"], sent)
+        video = await aclient.predict(
+            {"model": VIDEO_MODEL, "input": {"prompt": "v", "seconds": "8", "size": "1280x720"}}
+        )
+        expect((await aclient.cancel_prediction(video["id"]))["status"] == "cancelled", "cancel")
+        expect((await aclient.delete_prediction(video["id"]))["id"] == video["id"], "delete")
+        return {"dispatched": len(sent)}
+
+    return asyncio.run(main())
+
+
+@check
 def error_bad_key(client: SkytellsClient) -> Any:
     bad = SkytellsClient("not-a-valid-key", base_url=BASE)
     e = error_of(lambda: bad.run(IMAGE_MODEL, input={"prompt": "x"}))

@@ -29,6 +29,7 @@ CHECKS = [
     "models_list",
     "models_get_with_fields",
     "async_run",
+    "async_surface",
     "error_bad_key",
     "error_unknown_model",
     "error_invalid_input",
