@@ -1,7 +1,8 @@
 """The published TypeScript SDK (npm `skytells`), unchanged, works against our emulator.
 
 The package is installed once into .cache/ts-sdk; ts_scenario.mjs runs a session with it under Node
-(predict with and without `await`, get, list models, stream, cancel, delete, errors). Skipped only where
+(predict with and without `await`, get, list models, stream, cancel, delete, errors, and error answers
+injected with the emulator's fault rules). Skipped only where
 node or npm is missing.
 """
 
@@ -27,6 +28,8 @@ CHECKS = [
     "delete_prediction",
     "error_bad_key",
     "error_unknown_model",
+    "error_injected_503",
+    "error_non_json_answer",
 ]
 
 

@@ -39,6 +39,17 @@ async function waitDone(id) {
   throw new Error("prediction did not finish");
 }
 
+const root = base.replace(/\/v1\/?$/, "");
+
+async function addFault(rule) {
+  const r = await fetch(`${root}/_emulator/faults`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(rule),
+  });
+  if (r.status !== 201) throw new Error(`fault rule refused: ${r.status} ${await r.text()}`);
+}
+
 const checks = {
   async predict_without_await() {
     const p = await client.predict({ model: "flux-pro", input: { prompt: "A lighthouse" } });
@@ -95,6 +106,19 @@ const checks = {
   async error_unknown_model() {
     const e = await errorOf(() => client.predict({ model: "no-such-model-xyz", input: { prompt: "x" } }));
     expect(e.errorId === "MODEL_NOT_FOUND" && e.httpStatus === 404, { errorId: e.errorId, httpStatus: e.httpStatus });
+    return { message: e.message };
+  },
+  async error_injected_503() {
+    await addFault({ method: "GET", route: "/v1/models", first: 1, status: 503, error_id: "INFRASTRUCTURE_ERROR" });
+    const e = await errorOf(() => client.listModels());
+    expect(e.errorId === "INFRASTRUCTURE_ERROR" && e.httpStatus === 503, { errorId: e.errorId, httpStatus: e.httpStatus });
+    expect((await client.listModels()).length >= 30, "the rule applies to the first request only");
+    return { message: e.message };
+  },
+  async error_non_json_answer() {
+    await addFault({ method: "GET", route: "/v1/models", first: 1, action: "non_json", status: 502 });
+    const e = await errorOf(() => client.listModels());
+    expect(e.errorId === "SERVER_ERROR" && e.httpStatus === 502, { errorId: e.errorId, httpStatus: e.httpStatus });
     return { message: e.message };
   },
 };
