@@ -2,8 +2,7 @@
 
 The package is installed once into .cache/ts-sdk; ts_scenario.mjs runs a session with it under Node
 (predict with and without `await`, get, list models, stream, cancel, delete, errors, and error answers
-injected with the emulator's fault rules). Skipped only where
-node or npm is missing.
+injected with the emulator's fault rules). Skipped only where node or npm is missing.
 """
 
 from __future__ import annotations
