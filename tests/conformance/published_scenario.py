@@ -214,6 +214,41 @@ def async_surface(client: SkytellsClient) -> Any:
     return asyncio.run(main())
 
 
+def add_fault(rule: dict[str, Any]) -> None:
+    """A fault rule on the emulator (its admin API sits next to /v1)."""
+    import urllib.request
+
+    root = BASE.rstrip("/").removesuffix("/v1")
+    request = urllib.request.Request(
+        f"{root}/_emulator/faults",
+        data=json.dumps(rule).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        expect(answer.status == 201, answer.status)
+
+
+@check
+def injected_errors_and_retries(client: SkytellsClient) -> Any:
+    """Error answers from the emulator's fault rules parse as 1.0.0 expects, and its retries get past them."""
+    from skytells import RetryOptions
+
+    model = os.environ.get("SCENARIO_FAULT_MODEL", "truefusion-x")  # one per concurrent run: rules are shared
+    create = {"method": "POST", "route": "/v1/predict*", "model": model, "first": 1}
+    add_fault({**create, "status": 503, "error_id": "INFRASTRUCTURE_ERROR", "message": "GPU pool drained"})
+    e = error_of(lambda: client.predict({"model": model, "input": {"prompt": "x"}}))
+    expect(e.error_id == "INFRASTRUCTURE_ERROR" and e.http_status == 503, repr(e))
+    add_fault({**create, "action": "non_json", "status": 502})
+    html = error_of(lambda: client.predict({"model": model, "input": {"prompt": "x"}}))
+    expect(html.error_id == "SERVER_ERROR" and html.http_status == 502, repr(html))
+    add_fault({**create, "status": 503, "error_id": "INFRASTRUCTURE_ERROR", "message": "GPU pool drained"})
+    patient = SkytellsClient(KEY, base_url=BASE, retry=RetryOptions(retries=2, retry_delay=10))
+    created = patient.predict({"model": model, "input": {"prompt": "after a retry"}})
+    expect(created["id"] and created["input"]["prompt"] == "after a retry", created)
+    return {"first": e.error_id, "html": html.error_id}
+
+
 @check
 def error_bad_key(client: SkytellsClient) -> Any:
     bad = SkytellsClient("not-a-valid-key", base_url=BASE)

@@ -33,6 +33,7 @@ CHECKS = [
     "error_bad_key",
     "error_unknown_model",
     "error_invalid_input",
+    "injected_errors_and_retries",
     "option_objects",
     "factory_and_deprecated",
 ]
@@ -50,7 +51,9 @@ PUBLISHED_LIMITS = {
 @pytest.fixture(scope="module")
 def reports(conformance_emulator: Any, published_python: Path) -> dict[str, Any]:
     env = client_env(conformance_emulator, api_key="sk-test-published-scenario")
+    env["SCENARIO_FAULT_MODEL"] = "truefusion-x"
     ours_env = client_env(conformance_emulator, api_key="sk-test-ours-scenario")
+    ours_env["SCENARIO_FAULT_MODEL"] = "truefusion-ultra"
     published = start_json_script(published_python, "published_scenario.py", env)
     ours = start_json_script(OUR_PYTHON, "published_scenario.py", ours_env)
     return {"published": json_report(published), "ours": json_report(ours)}
