@@ -136,7 +136,9 @@ async def in_flight(client: httpx.AsyncClient, emulator: Emulator, count: int, c
     started = time.perf_counter()
     await asyncio.gather(*(create_one() for _ in range(count)))
     took = time.perf_counter() - started
-    await asyncio.sleep(2)
+    cpu_before = emulator.cpu_seconds()
+    await asyncio.sleep(5)
+    holding_cpu = (emulator.cpu_seconds() - cpu_before) / 5
     rss_after = emulator.rss_mib()
     rate = creates.ok / took
     print(f"created          {creates.ok}/{count} in {took:.2f} s ({rate:.0f}/s), errors {creates.errors}")
@@ -163,6 +165,7 @@ async def in_flight(client: httpx.AsyncClient, emulator: Emulator, count: int, c
     per_prediction = (rss_after - rss_before) * 1024 / max(1, len(ids))
     print(f"server RSS       {rss_before:.1f} MiB -> {rss_after:.1f} MiB: {per_prediction:.1f} KiB each")
 
+    print(f"holding them     server CPU {holding_cpu:.0%} of a core (lifecycle timers, progress updates)")
     cancels = Tally()
 
     async def cancel(prediction_id: str) -> None:
