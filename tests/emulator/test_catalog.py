@@ -191,6 +191,8 @@ def test_get_matches_exactly_then_case_insensitively_then_without_an_owner() -> 
         ("mera", {"prompt": "x"}, 1, 1.0),
         ("truefusion-video-pro", {"prompt": "x", "duration": "10"}, 1, 3.0),
         ("kling-video", {"prompt": "x", "duration": "10"}, 1, 0.7),
+        ("truefusion-video-pro", {"prompt": "x", "seconds": "inf", "duration": "10"}, 1, 3.0),
+        ("kling-video", {"prompt": "x", "seconds": "nan", "duration": "10"}, 1, 0.7),
         ("FLUX.2-pro", {"prompt": "x", "width": 1000, "height": 1000}, 2, 0.03 * 2 * 1008 * 1008 / 1e6),
         ("gpt-5", {"prompt": "x" * 400, "max_tokens": 10}, 1, 0.00000125 * 110),
     ],

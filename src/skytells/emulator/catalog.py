@@ -278,14 +278,18 @@ def image_size(model: CatalogModel, inputs: Mapping[str, Any]) -> tuple[int, int
 
 
 def requested_seconds(model: CatalogModel, inputs: Mapping[str, Any]) -> float:
-    """The clip or track length the inputs ask for, in seconds (what per-second pricing bills)."""
+    """The clip or track length the inputs ask for, in seconds (what per-second pricing bills).
+
+    The first of ``seconds``, ``duration``, ``duration_seconds`` that reads as a finite number wins.
+    """
     for key in ("seconds", "duration", "duration_seconds"):
         value = inputs.get(key)
         try:
-            if value is not None and not isinstance(value, bool):
-                return max(0.0, float(value))
+            seconds = float(value) if value is not None and not isinstance(value, bool) else math.nan
         except (TypeError, ValueError):
             continue
+        if math.isfinite(seconds):  # "inf" or "nan" would bill an amount JSON cannot carry
+            return max(0.0, seconds)
     text = inputs.get("text")
     if isinstance(text, str) and text:
         speed = inputs.get("speed")
