@@ -29,10 +29,9 @@ from ._client import (
     strip_auth,
 )
 from ._core import _flows as flows
-from ._core._arguments import fields_call, list_call, run_call, wait_call
+from ._core._arguments import create_call, fields_call, list_call, queue_call, run_call, wait_call
 from ._core._config import Config, resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
-from ._core._payloads import create_body, sdk_options, split_positional
 from ._core._responses import error_from_failure
 from ._core._sse import StreamEvent
 from ._core._stream import EventStream
@@ -107,9 +106,9 @@ class AsyncPredictionsAPI:
         auto_await: bool | None = None,
     ) -> AsyncPrediction:
         """Start a prediction in the background (``await`` false unless asked); returns it at once."""
-        input, options = split_positional(payload, input, options)
-        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
-        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        body, sdk = create_call(
+            payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
+        )
         flow = flows.create(self._client._ctx, body, sdk, default_await=False)
         return self._client._wrap(await self._client._drive(flow))
 
@@ -285,9 +284,9 @@ class AsyncSkytellsClient:
         auto_await: bool | None = None,
     ) -> AsyncPrediction:
         """Start a prediction and return it as the API answered (``await`` only when asked)."""
-        input, options = split_positional(payload, input, options)
-        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
-        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        body, sdk = create_call(
+            payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
+        )
         return self._wrap(await self._drive(flows.create(self._ctx, body, sdk)))
 
     async def wait(
@@ -325,8 +324,8 @@ class AsyncSkytellsClient:
 
         ``queue("model", input=..., webhook=...)`` returns an awaitable that starts the prediction.
         """
-        body = create_body(payload, input, model=model, webhook=webhook, stream=stream)
-        if isinstance(payload, str) or (payload is None and model is not None):
+        body, at_once = queue_call(payload, input, model, webhook, stream)
+        if at_once:
             return self._create_now(body)
         with self._lock:
             self._queue.append(QueueItem(PredictionRequest.from_dict(body)))

@@ -18,10 +18,9 @@ from typing import Any, TypeVar
 import httpx
 
 from ._core import _flows as flows
-from ._core._arguments import fields_call, list_call, run_call, wait_call
+from ._core._arguments import create_call, fields_call, list_call, queue_call, run_call, wait_call
 from ._core._config import Config, resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
-from ._core._payloads import create_body, sdk_options, split_positional
 from ._core._responses import error_from_failure
 from ._core._sse import StreamEvent
 from ._core._stream import EventStream
@@ -105,9 +104,9 @@ class PredictionsAPI:
         auto_await: bool | None = None,
     ) -> Prediction:
         """Start a prediction in the background (``await`` false unless asked); returns it at once."""
-        input, options = split_positional(payload, input, options)
-        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
-        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        body, sdk = create_call(
+            payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
+        )
         return self._client._wrap(
             self._client._drive(flows.create(self._client._ctx, body, sdk, default_await=False))
         )
@@ -302,9 +301,9 @@ class SkytellsClient:
         >>> client.predict("mera", input={"prompt": "City timelapse"}).status
         'pending'
         """
-        input, options = split_positional(payload, input, options)
-        body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
-        sdk = sdk_options(options, payload, compatibility_check, auto_await)
+        body, sdk = create_call(
+            payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
+        )
         return self._wrap(self._drive(flows.create(self._ctx, body, sdk)))
 
     def wait(
@@ -347,8 +346,8 @@ class SkytellsClient:
 
         ``queue("model", input=..., webhook=...)`` starts the prediction at once and returns it.
         """
-        body = create_body(payload, input, model=model, webhook=webhook, stream=stream)
-        if isinstance(payload, str) or (payload is None and model is not None):
+        body, at_once = queue_call(payload, input, model, webhook, stream)
+        if at_once:
             return self._wrap(self._drive(flows.create(self._ctx, body, default_await=False)))
         with self._lock:
             self._queue.append(QueueItem(PredictionRequest.from_dict(body)))

@@ -9,12 +9,13 @@ from typing import Any
 from ..types._options import (
     ModelFieldsOptions,
     PredictionRequest,
+    PredictionSdkOptions,
     PredictionsListOptions,
     RunOptions,
     WaitOptions,
     to_wait_options,
 )
-from ._payloads import create_body, sdk_error
+from ._payloads import create_body, sdk_error, sdk_options, split_positional
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,35 @@ class Polling:
     interval_ms: float | None
     max_wait_ms: float | None
     signal: Any
+
+
+def create_call(
+    payload: PredictionRequest | Mapping[str, Any] | str | None,
+    input: Mapping[str, Any] | None,
+    options: PredictionSdkOptions | Mapping[str, Any] | None,
+    model: str | None,
+    webhook: Mapping[str, Any] | str | None,
+    stream: bool | None,
+    await_: bool | None,
+    compatibility_check: bool | None,
+    auto_await: bool | None,
+) -> tuple[dict[str, Any], PredictionSdkOptions]:
+    """The create body and SDK options of ``predict()`` and ``predictions.create()``."""
+    input, options = split_positional(payload, input, options)
+    body = create_body(payload, input, model=model, webhook=webhook, stream=stream, await_=await_)
+    return body, sdk_options(options, payload, compatibility_check, auto_await)
+
+
+def queue_call(
+    payload: PredictionRequest | Mapping[str, Any] | str | None,
+    input: Mapping[str, Any] | None,
+    model: str | None,
+    webhook: Mapping[str, Any] | str | None,
+    stream: bool | None,
+) -> tuple[dict[str, Any], bool]:
+    """The create body of ``queue()``, and whether it starts at once (a slug or ``model=`` was given)."""
+    body = create_body(payload, input, model=model, webhook=webhook, stream=stream)
+    return body, isinstance(payload, str) or (payload is None and model is not None)
 
 
 def run_call(
