@@ -117,6 +117,7 @@ def test_stale_keys_are_pruned() -> None:
         ([(b"authorization", b"bearer  sk-test-y ")], "sk-test-y"),
         ([(b"authorization", b"Basic abc")], None),
         ([(b"x-api-key", b"  ")], None),
+        ([(b"x-api-key", b"  "), (b"authorization", b"Bearer sk-test-y")], None),  # the app answers 401
         ([], None),
     ],
 )

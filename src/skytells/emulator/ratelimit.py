@@ -25,12 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skytells.emulator.errors import ApiError, error_body, error_response
+from skytells.emulator.accounts import key_from_headers
+from skytells.emulator.errors import ApiError, error_response
 
 HEADER_PREFIX = "x-skytells-ratelimit-"
 NOT_CONFIGURED = "-"
@@ -152,17 +154,8 @@ class RateLimiter:
 
 
 def api_key_of(scope: Scope) -> str | None:
-    """The API key of a request: ``x-api-key``, else an ``Authorization: Bearer`` token."""
-    bearer: str | None = None
-    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
-    for name, value in headers:
-        if name == b"x-api-key" and value.strip():
-            return value.strip().decode("latin-1")
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                bearer = token.strip()
-    return bearer
+    """The API key of a request, read as the app reads it (`accounts.key_from_headers`); None if blank."""
+    return key_from_headers(Headers(scope=scope)) or None
 
 
 class RateLimitMiddleware:
@@ -208,8 +201,7 @@ def _is_api_path(path: str) -> bool:
 def _refusal(decision: Decision) -> Response:
     message = f"Too many requests: the limit is {decision.limit} per {_seconds(decision.window)} s. "
     message += f"Retry after {decision.retry_after} s."
-    body = error_body("RATE_LIMIT_EXCEEDED", message, 429)
-    response = JSONResponse(body, status_code=429)
+    response = error_response(ApiError("RATE_LIMIT_EXCEEDED", message, status=429))
     response.raw_headers.extend(decision.headers())
     return response
 
