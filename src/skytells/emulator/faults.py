@@ -39,7 +39,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skytells.emulator.errors import STATUS_OF, ApiError, error_body, error_response
+from skytells.emulator.errors import STATUS_OF, ApiError, error_response
 
 ACTIONS = ("error", "latency", "drop", "drop_after_store", "non_json", "fail_prediction")
 METHODS = ("*", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -364,8 +364,7 @@ def fault_response(rule: FaultRule) -> Response:
         )
         return Response(page, status_code=rule.status, media_type="text/html", headers=headers)
     assert rule.error_id is not None and rule.message is not None
-    body = error_body(rule.error_id, rule.message, rule.status)
-    return JSONResponse(body, status_code=rule.status, headers=headers)
+    return error_response(ApiError(rule.error_id, rule.message, status=rule.status, headers=headers))
 
 
 def format_seconds(seconds: float) -> str:
