@@ -93,6 +93,7 @@ def test_admin_listing_masks_keys(
     [
         {"api_key": "nope"},
         {"api_key": "sk-test-x", "credits": -1},
+        {"api_key": "sk-test-x", "credits": 10**400},
         {"api_key": "sk-test-x", "suspended": "yes"},
     ],
 )

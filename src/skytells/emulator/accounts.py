@@ -144,4 +144,11 @@ class Accounts:
 
 
 def _non_negative_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    """True for a JSON number that is at least 0 and fits a float (an int like 10**400 does not)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
