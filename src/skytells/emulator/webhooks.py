@@ -357,10 +357,8 @@ class WebhookDispatcher:
             max_attempts=1 + len(self.retry_schedule) if canonical in TERMINAL_EVENTS else 1,
         )
         self._remember(delivery)
-        if not self.host_allowed(url):
-            delivery.record("blocked", error=f"host not in the webhook allow-list: {urlsplit(url).hostname}")
-            return delivery.id
-        self._submit(delivery)
+        if not self._blocked(delivery):
+            self._submit(delivery)
         return delivery.id
 
     def configure(self, **switches: bool) -> dict[str, bool]:
@@ -389,18 +387,24 @@ class WebhookDispatcher:
         if delivery.status in ("pending", "retrying"):
             return delivery.entry()
         delivery.attempts, delivery.delivered_at = 0, None
-        if not self.host_allowed(delivery.url):
-            delivery.record(
-                "blocked", error=f"host not in the webhook allow-list: {urlsplit(delivery.url).hostname}"
-            )
+        if self._blocked(delivery):
             return delivery.entry()
         delivery.record("pending")
         self._submit(delivery)
         return delivery.entry()
 
     def host_allowed(self, url: str) -> bool:
+        """Whether the allow-list lets the dispatcher contact `url`'s host."""
         host = (urlsplit(url).hostname or "").lower()
         return "*" in self.allow_hosts or host in self.allow_hosts
+
+    def _blocked(self, delivery: _Delivery) -> bool:
+        """Whether the allow-list forbids `delivery`; logs it as ``blocked`` when it does."""
+        if self.host_allowed(delivery.url):
+            return False
+        host = urlsplit(delivery.url).hostname
+        delivery.record("blocked", error=f"host not in the webhook allow-list: {host}")
+        return True
 
     def deliveries(self, account: str | None = None) -> list[dict[str, Any]]:
         """The delivery log, oldest first; only `account`'s deliveries when given."""
