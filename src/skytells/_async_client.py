@@ -6,13 +6,11 @@ import asyncio
 import contextlib
 import importlib.util
 import inspect
-import logging
 import math
 import os
 import sys
 import threading
 import time
-import warnings
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -23,10 +21,15 @@ import httpx
 from ._client import (
     Payload,
     PredictionRef,
+    build_request,
     closed_error,
+    configure,
+    deprecated,
     failure_of,
+    reply,
+    reply_of,
     shared_ssl_context,
-    strip_auth,
+    transport_failure,
 )
 from ._core import _flows as flows
 from ._core._arguments import create_call, fields_call, list_call, queue_call, run_call, wait_call
@@ -54,7 +57,6 @@ from .types._pagination import PaginatedResponse
 
 __all__ = ["AsyncModelsAPI", "AsyncPredictionsAPI", "AsyncSkytellsClient"]
 
-logger = logging.getLogger("skytells")
 _T = TypeVar("_T")
 
 
@@ -215,9 +217,7 @@ class AsyncSkytellsClient:
         self._owns_http = http_client is None
         self._pools = [http_client] if http_client is not None else _make_pools(config)
         for pool in self._pools:
-            pool.base_url = httpx.URL(config.base_url + "/")
-            pool.headers.update(config.default_headers())
-            pool.timeout = httpx.Timeout(config.timeout)
+            configure(pool, config)
         self._http = self._pools[0]
         self._in_flight = [0] * len(self._pools)
         self._queue: list[QueueItem] = []
@@ -371,7 +371,7 @@ class AsyncSkytellsClient:
                 ) as response:
                     if response.status_code != 200 or not stream.is_event_stream(response.headers):
                         await response.aread()
-                        for event in stream.not_a_stream(_reply(response)):
+                        for event in stream.not_a_stream(reply(response)):
                             yield event
                         return
                     async for chunk in response.aiter_bytes():
@@ -408,7 +408,7 @@ class AsyncSkytellsClient:
         options: PredictionsListOptions | Mapping[str, Any] | None = None,
     ) -> PaginatedResponse[AsyncPrediction]:
         """Deprecated: use ``client.predictions.list()``."""
-        _deprecated("list_predictions()", "client.predictions.list()")
+        deprecated("list_predictions()", "client.predictions.list()")
         return await self.predictions.list(page, since, until, model, options)
 
     async def list_models(
@@ -417,12 +417,12 @@ class AsyncSkytellsClient:
         options: ModelFieldsOptions | Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Deprecated: use ``client.models.list()``."""
-        _deprecated("list_models()", "client.models.list()")
+        deprecated("list_models()", "client.models.list()")
         return await self.models.list(fields, options)
 
     async def get_prediction(self, id: PredictionRef) -> AsyncPrediction:
         """Deprecated: use ``client.predictions.get()``."""
-        _deprecated("get_prediction()", "client.predictions.get()")
+        deprecated("get_prediction()", "client.predictions.get()")
         return await self.predictions.get(id)
 
     async def get_model(
@@ -432,7 +432,7 @@ class AsyncSkytellsClient:
         options: ModelFieldsOptions | Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Deprecated: use ``client.models.get()``."""
-        _deprecated("get_model()", "client.models.get()")
+        deprecated("get_model()", "client.models.get()")
         return await self.models.get(slug, fields, options)
 
     # ---- lifecycle -----------------------------------------------------------------------------------
@@ -490,35 +490,12 @@ class AsyncSkytellsClient:
         http = self._pools[shard]
         self._in_flight[shard] += 1
         try:
-            if request.auth:
-                response = await http.request(
-                    request.method,
-                    self._ctx.config.absolute(request.url),
-                    params=request.params,
-                    content=request.content,
-                    headers=request.headers or None,
-                    timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
-                )
-            else:
-                http_request = http.build_request(
-                    request.method, self._ctx.config.absolute(request.url), headers=request.headers
-                )
-                response = await http.send(strip_auth(http_request, self._ctx.config))
+            response = await http.send(build_request(http, request, self._ctx.config))
         except httpx.TransportError as exc:
-            logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
-            timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
-            return failure_of(exc, timeout)
+            return transport_failure(request, exc, self._ctx.config)
         finally:
             self._in_flight[shard] -= 1
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d (%.0f ms)",
-                request.method,
-                response.request.url.path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-            )
-        return _reply(response, request.expect == "bytes")
+        return reply_of(request, response, started)
 
     def _pick_pool(self) -> int:
         """The first pool with a free connection slot, else the least busy: a lone caller always
@@ -552,11 +529,6 @@ class AsyncSkytellsClient:
         return await asyncio.to_thread(write_files, directory, files)
 
 
-def _reply(response: httpx.Response, with_url: bool = False) -> Reply:
-    url = str(response.request.url) if with_url else ""
-    return Reply(response.status_code, response.headers, response.content, url)
-
-
 async def _sleep(seconds: float, signal: Any) -> None:
     """Every wait of the async client (retries, polls); returns early when ``signal`` is set."""
     if isinstance(signal, asyncio.Event):
@@ -568,7 +540,3 @@ async def _sleep(seconds: float, signal: Any) -> None:
             await asyncio.sleep(min(0.05, left))
     else:
         await asyncio.sleep(seconds)
-
-
-def _deprecated(old: str, new: str) -> None:
-    warnings.warn(f"{old} is deprecated; use {new} instead.", DeprecationWarning, stacklevel=3)

@@ -79,6 +79,55 @@ def strip_auth(request: httpx.Request, config: Config) -> httpx.Request:
     return request
 
 
+def configure(http: httpx.Client | httpx.AsyncClient, config: Config) -> None:
+    """Point an httpx client at the API: base URL, default headers (with the key), timeout."""
+    http.base_url = httpx.URL(config.base_url + "/")
+    http.headers.update(config.default_headers())
+    http.timeout = httpx.Timeout(config.timeout)
+
+
+def build_request(http: httpx.Client | httpx.AsyncClient, request: Request, config: Config) -> httpx.Request:
+    """The httpx request of a :class:`Request` effect; without the key when ``request.auth`` is False."""
+    built = http.build_request(
+        request.method,
+        config.absolute(request.url),
+        params=request.params,
+        content=request.content,
+        headers=request.headers or None,
+        timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
+    )
+    return built if request.auth else strip_auth(built, config)
+
+
+def transport_failure(request: Request, exc: httpx.TransportError, config: Config) -> Failure:
+    """The :class:`Failure` of a request that got no response (logged at debug level)."""
+    logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
+    return failure_of(exc, request.timeout if request.timeout is not None else config.timeout)
+
+
+def reply_of(request: Request, response: httpx.Response, started: float) -> Reply:
+    """The :class:`Reply` of a response (logged at debug level with its duration since ``started``)."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %d (%.0f ms)",
+            request.method,
+            response.request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+    return reply(response, request.expect == "bytes")
+
+
+def reply(response: httpx.Response, with_url: bool = False) -> Reply:
+    url = str(response.request.url) if with_url else ""
+    return Reply(response.status_code, response.headers, response.content, url)
+
+
+def deprecated(old: str, new: str) -> None:
+    """Warn, at the line that called the deprecated method ``old``, to use ``new`` instead."""
+    warnings.warn(f"{old} is deprecated; use {new} instead.", DeprecationWarning, stacklevel=3)
+
+
 class PredictionsAPI:
     """``client.predictions``: create, get, list, and iterate every prediction.
 
@@ -222,9 +271,7 @@ class SkytellsClient:
         self._http = http_client or httpx.Client(
             limits=http_limits(config, 100, 20), verify=shared_ssl_context()
         )
-        self._http.base_url = httpx.URL(config.base_url + "/")
-        self._http.headers.update(config.default_headers())
-        self._http.timeout = httpx.Timeout(config.timeout)
+        configure(self._http, config)
         self._queue: list[QueueItem] = []
         self._lock = threading.Lock()
         self.predictions = PredictionsAPI(self)
@@ -405,7 +452,7 @@ class SkytellsClient:
                 ) as response:
                     if response.status_code != 200 or not stream.is_event_stream(response.headers):
                         response.read()
-                        yield from stream.not_a_stream(self._reply(response))
+                        yield from stream.not_a_stream(reply(response))
                         return
                     for chunk in response.iter_bytes():
                         yield from stream.feed(chunk)
@@ -413,7 +460,8 @@ class SkytellsClient:
                             return
             except httpx.TransportError as exc:
                 if not stream.should_reconnect():
-                    raise self._error(failure_of(exc, self._ctx.config.timeout)) from None
+                    failure = failure_of(exc, self._ctx.config.timeout)
+                    raise error_from_failure(failure, self._ctx.config.api_key) from None
                 continue
             yield from stream.closed()
             if not stream.should_reconnect():
@@ -438,7 +486,7 @@ class SkytellsClient:
         options: PredictionsListOptions | Mapping[str, Any] | None = None,
     ) -> PaginatedResponse[Prediction]:
         """Deprecated: use ``client.predictions.list()``."""
-        _deprecated("list_predictions()", "client.predictions.list()")
+        deprecated("list_predictions()", "client.predictions.list()")
         return self.predictions.list(page, since, until, model, options)
 
     def list_models(
@@ -447,12 +495,12 @@ class SkytellsClient:
         options: ModelFieldsOptions | Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Deprecated: use ``client.models.list()``."""
-        _deprecated("list_models()", "client.models.list()")
+        deprecated("list_models()", "client.models.list()")
         return self.models.list(fields, options)
 
     def get_prediction(self, id: PredictionRef) -> Prediction:
         """Deprecated: use ``client.predictions.get()``."""
-        _deprecated("get_prediction()", "client.predictions.get()")
+        deprecated("get_prediction()", "client.predictions.get()")
         return self.predictions.get(id)
 
     def get_model(
@@ -462,7 +510,7 @@ class SkytellsClient:
         options: ModelFieldsOptions | Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Deprecated: use ``client.models.get()``."""
-        _deprecated("get_model()", "client.models.get()")
+        deprecated("get_model()", "client.models.get()")
         return self.models.get(slug, fields, options)
 
     # ---- lifecycle -----------------------------------------------------------------------------------
@@ -515,41 +563,10 @@ class SkytellsClient:
             raise closed_error()
         started = time.perf_counter()
         try:
-            if request.auth:
-                response = self._http.request(
-                    request.method,
-                    self._ctx.config.absolute(request.url),
-                    params=request.params,
-                    content=request.content,
-                    headers=request.headers or None,
-                    timeout=httpx.USE_CLIENT_DEFAULT if request.timeout is None else request.timeout,
-                )
-            else:
-                http_request = self._http.build_request(
-                    request.method, self._ctx.config.absolute(request.url), headers=request.headers
-                )
-                response = self._http.send(strip_auth(http_request, self._ctx.config))
+            response = self._http.send(build_request(self._http, request, self._ctx.config))
         except httpx.TransportError as exc:
-            logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
-            timeout = request.timeout if request.timeout is not None else self._ctx.config.timeout
-            return failure_of(exc, timeout)
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d (%.0f ms)",
-                request.method,
-                response.request.url.path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-            )
-        return self._reply(response, request.expect == "bytes")
-
-    @staticmethod
-    def _reply(response: httpx.Response, with_url: bool = False) -> Reply:
-        url = str(response.request.url) if with_url else ""
-        return Reply(response.status_code, response.headers, response.content, url)
-
-    def _error(self, failure: Failure) -> SkytellsError:
-        return error_from_failure(failure, self._ctx.config.api_key)
+            return transport_failure(request, exc, self._ctx.config)
+        return reply_of(request, response, started)
 
     def _wrap(self, data: Any) -> Prediction:
         if isinstance(data, Prediction) and data._client is self:
@@ -578,7 +595,3 @@ def _sleep(seconds: float, signal: Any) -> None:
         signal.wait(seconds)
     elif seconds > 0:
         time.sleep(seconds)
-
-
-def _deprecated(old: str, new: str) -> None:
-    warnings.warn(f"{old} is deprecated; use {new} instead.", DeprecationWarning, stacklevel=3)
