@@ -110,3 +110,12 @@ def test_each_account_has_its_own_webhook_secret(emulator: EmulatorServer, http:
     assert secret.startswith("whsec_") and other_secret.startswith("whsec_")
     assert secret != other_secret
     assert http.get("/webhooks/default/secret").json()["secret"] == secret
+
+
+def test_account_reprs_never_show_the_key_or_the_secret() -> None:
+    from skytells.emulator.accounts import Account
+    from skytells.emulator.store import AccountRow
+
+    fields = ("acct_1", "sk-test-very-secret-key", None, False, "whsec_c2VjcmV0", "2026-01-01T00:00:00Z")
+    for shown in (repr(Account(*fields)), repr(AccountRow(*fields))):
+        assert "very-secret" not in shown and "whsec_" not in shown

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -47,16 +46,8 @@ def key_from_headers(headers: Mapping[str, str]) -> str | None:
     return None
 
 
-@dataclass
-class Account:
-    """An account as the routes see it."""
-
-    id: str
-    api_key: str
-    credits: float | None
-    suspended: bool
-    whsec: str
-    created_at: str
+class Account(AccountRow):
+    """An account as the routes see it: the stored fields, its public form and a masked repr."""
 
     def public(self) -> dict[str, Any]:
         """The account as the admin API lists it (masked key)."""
@@ -140,7 +131,7 @@ class Accounts:
         self._allowed = set(allowed)
 
     def _save(self, account: Account) -> None:
-        self._store.save_account(AccountRow(**account.__dict__))
+        self._store.save_account(account)
 
 
 def _non_negative_number(value: Any) -> bool:

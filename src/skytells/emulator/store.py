@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +76,13 @@ class StoredPrediction:
 
 @dataclass
 class AccountRow:
-    """One account as persisted."""
+    """One account as persisted (its repr leaves out the key and the signing secret)."""
 
     id: str
-    api_key: str
+    api_key: str = field(repr=False)
     credits: float | None
     suspended: bool
-    whsec: str
+    whsec: str = field(repr=False)
     created_at: str
 
 
