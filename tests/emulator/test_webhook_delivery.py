@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
 from skytells.emulator.errors import ApiError
@@ -238,6 +239,31 @@ async def test_a_receivers_retry_after_is_honoured(receiver: Receiver) -> None:
     first, second = receiver.received
     assert second.at - first.at >= 0.3
     assert hooks.deliveries()[0]["status"] == "delivered"
+
+
+async def test_a_retry_after_applies_to_the_next_retry_only() -> None:
+    sent: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(time.monotonic())
+        if len(sent) == 1:
+            return httpx.Response(503, headers={"Retry-After": "1"})
+        if len(sent) == 2:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200)
+
+    hooks = WebhookDispatcher(
+        allow_hosts=("127.0.0.1",), retry_schedule=(0.0,) * 4, transport=httpx.MockTransport(answer)
+    )
+    await hooks.start()
+    try:
+        notify(hooks, "http://127.0.0.1:9/hook")
+        await hooks.wait_idle()
+    finally:
+        await hooks.stop()
+    assert len(sent) == 3 and hooks.deliveries()[0]["status"] == "delivered"
+    assert sent[1] - sent[0] >= 1.0  # the 503's Retry-After was honoured ...
+    assert sent[2] - sent[1] < 0.9  # ... and not again after the connection error that followed
 
 
 async def test_a_terminal_event_fails_after_the_last_retry(

@@ -473,6 +473,7 @@ class WebhookDispatcher:
         assert self._client is not None and self._semaphore is not None
         async with self._semaphore:
             delivery.attempts += 1
+            delivery.retry_after = 0.0  # only the latest answer's Retry-After counts
             try:
                 headers = delivery.headers(self.switches)
                 response = await self._client.post(delivery.url, content=delivery.body, headers=headers)
