@@ -14,11 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from skytells.emulator.errors import ApiError
-from skytells.emulator.store import AccountRow, Store
+from skytells.emulator.store import AccountRow, Store, utc_now
 from skytells.emulator.webhooks import new_secret
 
 KEY_PATTERN = re.compile(r"^sk-[A-Za-z0-9_.\-]{1,200}$")
@@ -90,8 +89,7 @@ class Accounts:
         account_id = account_id_for(api_key)
         account = self._by_id.get(account_id)
         if account is None:
-            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            account = Account(account_id, api_key, None, False, new_secret(), now)
+            account = Account(account_id, api_key, None, False, new_secret(), utc_now())
             self._by_id[account_id] = account
             self._save(account)
         return account

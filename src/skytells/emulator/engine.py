@@ -21,13 +21,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog, CatalogModel
 from skytells.emulator.errors import ApiError
-from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction
+from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now
 
 PROGRESS_STEPS = 5
 OUTCOMES = ("instant", "pending", "fail")
@@ -39,11 +38,6 @@ _MESSAGES = {
     "cancelled": "Prediction was cancelled.",
 }
 _WEBHOOK_EVENTS = {"succeeded": "completed", "failed": "failed", "cancelled": "cancelled"}
-
-
-def utc_now() -> str:
-    """The current time as the API writes it: ISO 8601, microseconds, ``Z``."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def file_url(prediction_id: str, name: str) -> str:

@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,11 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (account, key)
 );
 """
+
+
+def utc_now() -> str:
+    """The current time as the API writes it: ISO 8601, microseconds, ``Z`` (sorts as text)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _dumps(value: Any) -> str:
