@@ -543,7 +543,3 @@ def _render_files(
         url = file_url(prediction_id, item.name)
         files.append({"name": item.name, "type": item.content_type, "size": len(item.data), "url": url})
     return files, rendered.text
-
-
-def terminal(stored: StoredPrediction) -> bool:
-    return stored.status in TERMINAL_STATUSES

@@ -165,7 +165,7 @@ class Store:
     def delete_prediction(self, prediction_id: str) -> None:
         self._db.execute("DELETE FROM predictions WHERE id = ?", (prediction_id,))
         self._db.execute("DELETE FROM idempotency WHERE prediction_id = ?", (prediction_id,))
-        shutil.rmtree(self.files_root / prediction_id, ignore_errors=True)
+        self.remove_files(prediction_id)
 
     def list_predictions(self, query: ListQuery) -> tuple[list[StoredPrediction], int]:
         """One page of an account's predictions, newest first, and the total that match."""
@@ -198,9 +198,6 @@ class Store:
             TERMINAL_STATUSES,
         ).fetchall()
         return [_prediction_from_row(r) for r in rows]
-
-    def count_predictions(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM predictions").fetchone()[0])
 
     # ---- idempotency ---------------------------------------------------------------------
 
