@@ -13,16 +13,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
-
-from skytells.emulator.catalog import Catalog, CatalogModel
+from skytells.emulator.catalog import MODEL_TYPES, Catalog, CatalogModel
 from skytells.emulator.errors import STATUS_OF
 
 DEFAULT_SERVER = "https://api.skytells.ai"
 STATUSES = ["pending", "starting", "started", "processing", "succeeded", "failed", "cancelled"]
-MODEL_TYPES = ["image", "video", "audio", "music", "text", "code", "multimodal"]
 WEBHOOK_EVENTS = [
     "started",
     "completed",
@@ -460,7 +455,7 @@ def _model_schema() -> dict[str, Any]:
             "name": {"type": "string"},
             "description": {"type": "string"},
             "namespace": {"type": "string", "description": "The slug used in `model`."},
-            "type": {"type": "string", "enum": MODEL_TYPES},
+            "type": {"type": "string", "enum": list(MODEL_TYPES)},
             "privacy": {"type": "string", "enum": ["public", "private"]},
             "img_url": {"type": ["string", "null"]},
             "vendor": {
@@ -557,12 +552,3 @@ def openapi_document(server_url: str | None = None) -> dict[str, Any]:
         {"url": root, "description": "Skytells API (emulator)" if server_url else "Skytells API"}
     ]
     return document
-
-
-def openapi_routes() -> list[Route]:
-    """``GET /openapi.json``, with the server URL of the request's own origin."""
-
-    async def serve(request: Request) -> JSONResponse:
-        return JSONResponse(openapi_document(str(request.base_url)))
-
-    return [Route("/openapi.json", serve, methods=["GET"])]
