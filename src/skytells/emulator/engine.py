@@ -209,6 +209,11 @@ class Engine:
         run = self.runs.get(prediction_id)
         return run.stored if run else self.store.get_prediction(prediction_id)
 
+    def latest(self, stored: StoredPrediction) -> StoredPrediction:
+        """`stored` as it is now: the in-memory record when it is in flight (the store's lags)."""
+        run = self.runs.get(stored.id)
+        return run.stored if run else stored
+
     def get_for(self, account: Account, prediction_id: str) -> StoredPrediction:
         """An account's prediction; 404 ``PREDICTION_NOT_FOUND`` for any other."""
         stored = self.get(prediction_id)

@@ -218,7 +218,7 @@ async def list_predictions(request: Request) -> Response:
     )
     rows, total = state.store.list_predictions(query)
     origin = origin_of(request)
-    data = [present(state.engine.get(row.id) or row, origin) for row in rows]
+    data = [present(state.engine.latest(row), origin) for row in rows]
     pagination = {
         "current_page": page,
         "per_page": per_page,
