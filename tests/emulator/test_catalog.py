@@ -211,6 +211,7 @@ def test_credits_follow_the_pricing_unit(slug: str, inputs: dict[str, Any], n: i
         ({"width": 1024, "height": 1024, "aspect_ratio": "16:9"}, (1024, 1024)),
         ({"width": 512}, (512, 512)),
         ({"width": 800, "aspect_ratio": "4:3"}, (800, 608)),
+        ({"aspect_ratio": "inf:inf"}, (1024, 1024)),
     ],
 )
 def test_image_size_from_width_height_or_aspect_ratio(inputs: dict[str, Any], size: tuple[int, int]) -> None:

@@ -158,6 +158,11 @@ def test_video_is_an_h264_mp4_of_the_requested_size(
     assert (top < 40).mean() > 0.5 and (top > 200).mean() > 0.01  # the label band
 
 
+@pytest.mark.parametrize("ratio", ["wide", "0:1", "-4:3", "nan:1", "inf:inf", "16:nan"])
+def test_a_video_aspect_ratio_that_is_no_ratio_means_16_9(ratio: str) -> None:
+    assert media.video_size({"aspect_ratio": ratio}) == (1280, 720)
+
+
 def test_video_is_deterministic() -> None:
     inputs = {"prompt": "Clouds", "seed": 7, "size": "1280x720"}
     first = run("mera", inputs).files[0].data

@@ -33,6 +33,7 @@ __all__ = [
     "CatalogModel",
     "InputError",
     "LatencyProfile",
+    "aspect_dims",
     "image_size",
     "requested_seconds",
 ]
@@ -267,7 +268,7 @@ def image_size(model: CatalogModel, inputs: Mapping[str, Any]) -> tuple[int, int
     long_side = int(model.options.get("long_side", _DEFAULT_LONG_SIDE))
     width: Any = inputs.get("width")
     height: Any = inputs.get("height")
-    ratio = _aspect_dims(str(inputs.get("aspect_ratio") or "1:1"))
+    ratio = aspect_dims(str(inputs.get("aspect_ratio") or "1:1"))
     if _is_number(width) and _is_number(height):
         return _round16(float(width)), _round16(float(height))
     if _is_number(width):
@@ -314,12 +315,13 @@ def _round16(value: float) -> int:
     return max(16, int(value / 16 + 0.5) * 16)
 
 
-def _aspect_dims(text: str) -> tuple[float, float]:
+def aspect_dims(text: str, fallback: tuple[float, float] = (1.0, 1.0)) -> tuple[float, float]:
+    """``"16:9"`` as ``(16.0, 9.0)``; `fallback` unless both parts are positive finite numbers."""
     try:
         w, h = (float(part) for part in text.split(":", 1))
     except ValueError:
-        return 1.0, 1.0
-    return (w, h) if w > 0 and h > 0 else (1.0, 1.0)
+        return fallback
+    return (w, h) if 0 < w < math.inf and 0 < h < math.inf else fallback
 
 
 def _aspect_size(ratio: tuple[float, float], long_side: int) -> tuple[int, int]:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .catalog import CatalogModel, image_size, requested_seconds
+from .catalog import CatalogModel, aspect_dims, image_size, requested_seconds
 
 __all__ = ["LABEL", "Rendered", "RenderedFile", "clear_cache", "render"]
 
@@ -352,13 +352,7 @@ def video_size(inputs: Mapping[str, Any]) -> tuple[int, int]:
         except ValueError:
             pass
     long_side = {"480p": 854, "720p": 1280, "1080p": 1920}.get(str(inputs.get("resolution")), VIDEO_LONG_SIDE)
-    ratio = str(inputs.get("aspect_ratio") or "16:9")
-    try:
-        w, h = (float(part) for part in ratio.split(":", 1))
-    except ValueError:
-        w, h = 16.0, 9.0
-    if w <= 0 or h <= 0:
-        w, h = 16.0, 9.0
+    w, h = aspect_dims(str(inputs.get("aspect_ratio") or "16:9"), fallback=(16.0, 9.0))
     if w >= h:
         return _even(long_side), _even(long_side * h / w)
     return _even(long_side * w / h), _even(long_side)
