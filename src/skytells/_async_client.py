@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._client import (
+    BaseClient,
     Payload,
     PredictionRef,
     build_request,
@@ -45,7 +46,6 @@ from .types._options import (
     ClientOptions,
     ModelFieldsOptions,
     OnProgressCallback,
-    PredictionRequest,
     PredictionSdkOptions,
     PredictionsListOptions,
     QueueItem,
@@ -182,13 +182,15 @@ class AsyncModelsAPI:
         return result
 
 
-class AsyncSkytellsClient:
+class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
     """The asyncio Skytells client: the methods of :class:`SkytellsClient` as coroutines
     (``queue()`` stays synchronous), on one native ``httpx.AsyncClient``.
 
     >>> async with AsyncSkytellsClient() as client:
     ...     results = await asyncio.gather(*(client.run("flux-pro", input={"prompt": p}) for p in prompts))
     """
+
+    _prediction_type = AsyncPrediction
 
     def __init__(
         self,
@@ -213,35 +215,15 @@ class AsyncSkytellsClient:
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
         )
-        self._ctx = flows.Context(config)
+        super().__init__(config)
         self._owns_http = http_client is None
         self._pools = [http_client] if http_client is not None else _make_pools(config)
         for pool in self._pools:
             configure(pool, config)
         self._http = self._pools[0]
         self._in_flight = [0] * len(self._pools)
-        self._queue: list[QueueItem] = []
-        self._lock = threading.Lock()
         self.predictions = AsyncPredictionsAPI(self)
         self.models = AsyncModelsAPI(self)
-
-    # ---- configuration ---------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._ctx.config.base_url
-
-    @property
-    def timeout(self) -> float:
-        """The HTTP timeout in milliseconds."""
-        return self._ctx.config.timeout_ms
-
-    @property
-    def retry(self) -> RetryOptions:
-        return self._ctx.config.retry
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     # ---- predictions -----------------------------------------------------------------------------
 
@@ -327,8 +309,7 @@ class AsyncSkytellsClient:
         body, at_once = queue_call(payload, input, model, webhook, stream)
         if at_once:
             return self._create_now(body)
-        with self._lock:
-            self._queue.append(QueueItem(PredictionRequest.from_dict(body)))
+        self._enqueue(body)
         return None
 
     async def _create_now(self, body: dict[str, Any]) -> AsyncPrediction:
@@ -336,8 +317,7 @@ class AsyncSkytellsClient:
 
     async def dispatch(self) -> list[AsyncPrediction]:
         """Send every queued request concurrently; the predictions in queue order (see the sync twin)."""
-        with self._lock:
-            items, self._queue = self._queue, []
+        items = self._take_queue()
 
         async def send(item: QueueItem) -> Any:
             try:
@@ -506,23 +486,6 @@ class AsyncSkytellsClient:
             if count < POOL_SHARD_SIZE:
                 return index
         return self._in_flight.index(min(self._in_flight))
-
-    def _wrap(self, data: Any) -> AsyncPrediction:
-        if isinstance(data, AsyncPrediction) and data._client is self:
-            return data
-        return AsyncPrediction(data, self)
-
-    def _rewrap(self, error: Any) -> Any:
-        if isinstance(getattr(error, "prediction", None), dict):
-            error.prediction = self._wrap(error.prediction)
-        if isinstance(error, DispatchError):
-            error.predictions = [self._wrap(p) if isinstance(p, dict) else p for p in error.predictions]
-        return error
-
-    def _page(self, body: Any) -> PaginatedResponse[AsyncPrediction]:
-        page: PaginatedResponse[AsyncPrediction] = PaginatedResponse(body if body is not None else {})
-        page.data = [self._wrap(item) for item in page.data]
-        return page
 
     async def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
         files = await self._drive(flows.download(self._ctx, prediction))

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -41,10 +41,12 @@ from .types._options import (
 )
 from .types._pagination import PaginatedResponse
 
-__all__ = ["ModelsAPI", "PredictionsAPI", "SkytellsClient"]
+__all__ = ["BaseClient", "ModelsAPI", "PredictionsAPI", "SkytellsClient"]
 
 logger = logging.getLogger("skytells")
 _T = TypeVar("_T")
+_P = TypeVar("_P", bound=Prediction)
+_E = TypeVar("_E", bound=SkytellsError)
 Payload = PredictionRequest | Mapping[str, Any]
 PredictionRef = Mapping[str, Any] | str
 
@@ -126,6 +128,61 @@ def reply(response: httpx.Response, with_url: bool = False) -> Reply:
 def deprecated(old: str, new: str) -> None:
     """Warn, at the line that called the deprecated method ``old``, to use ``new`` instead."""
     warnings.warn(f"{old} is deprecated; use {new} instead.", DeprecationWarning, stacklevel=3)
+
+
+class BaseClient(Generic[_P]):
+    """What both clients hold beside their driver: the configuration, the local queue, and the
+    wrapping of API answers into predictions bound to the client."""
+
+    _prediction_type: type[_P]
+
+    def __init__(self, config: Config) -> None:
+        self._ctx = flows.Context(config)
+        self._queue: list[QueueItem] = []
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return self._ctx.config.base_url
+
+    @property
+    def timeout(self) -> float:
+        """The HTTP timeout in milliseconds."""
+        return self._ctx.config.timeout_ms
+
+    @property
+    def retry(self) -> RetryOptions:
+        return self._ctx.config.retry
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _enqueue(self, body: dict[str, Any]) -> None:
+        with self._lock:
+            self._queue.append(QueueItem(PredictionRequest.from_dict(body)))
+
+    def _take_queue(self) -> list[QueueItem]:
+        with self._lock:
+            items, self._queue = self._queue, []
+        return items
+
+    def _wrap(self, data: Any) -> _P:
+        if isinstance(data, self._prediction_type) and data._client is self:
+            return data
+        return self._prediction_type(data, self)
+
+    def _rewrap(self, error: _E) -> _E:
+        """``error`` with the predictions it carries (failed, timed out, dispatched) bound to the client."""
+        if isinstance(getattr(error, "prediction", None), dict):
+            error.prediction = self._wrap(error.prediction)  # type: ignore[attr-defined]
+        if isinstance(error, DispatchError):
+            error.predictions = [self._wrap(p) if isinstance(p, dict) else p for p in error.predictions]
+        return error
+
+    def _page(self, body: Any) -> PaginatedResponse[_P]:
+        page: PaginatedResponse[_P] = PaginatedResponse(body if body is not None else {})
+        page.data = [self._wrap(item) for item in page.data]
+        return page
 
 
 class PredictionsAPI:
@@ -233,7 +290,7 @@ class ModelsAPI:
         return result
 
 
-class SkytellsClient:
+class SkytellsClient(BaseClient[Prediction]):
     """The Skytells API client. Thread-safe: create one and share it.
 
     >>> from skytells import SkytellsClient
@@ -242,6 +299,8 @@ class SkytellsClient:
     >>> prediction.outputs()
     'https://.../output.webp'
     """
+
+    _prediction_type = Prediction
 
     def __init__(
         self,
@@ -266,34 +325,14 @@ class SkytellsClient:
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
         )
-        self._ctx = flows.Context(config)
+        super().__init__(config)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             limits=http_limits(config, 100, 20), verify=shared_ssl_context()
         )
         configure(self._http, config)
-        self._queue: list[QueueItem] = []
-        self._lock = threading.Lock()
         self.predictions = PredictionsAPI(self)
         self.models = ModelsAPI(self)
-
-    # ---- configuration ---------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._ctx.config.base_url
-
-    @property
-    def timeout(self) -> float:
-        """The HTTP timeout in milliseconds."""
-        return self._ctx.config.timeout_ms
-
-    @property
-    def retry(self) -> RetryOptions:
-        return self._ctx.config.retry
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     # ---- predictions -----------------------------------------------------------------------------
 
@@ -396,8 +435,7 @@ class SkytellsClient:
         body, at_once = queue_call(payload, input, model, webhook, stream)
         if at_once:
             return self._wrap(self._drive(flows.create(self._ctx, body, default_await=False)))
-        with self._lock:
-            self._queue.append(QueueItem(PredictionRequest.from_dict(body)))
+        self._enqueue(body)
         return None
 
     def dispatch(self) -> list[Prediction]:
@@ -406,8 +444,7 @@ class SkytellsClient:
         The queue is cleared. If some sends fail, :class:`DispatchError` is raised with
         ``.predictions`` (the created ones, None where a send failed) and ``.errors``.
         """
-        with self._lock:
-            items, self._queue = self._queue, []
+        items = self._take_queue()
         if not items:
             return []
 
@@ -567,23 +604,6 @@ class SkytellsClient:
         except httpx.TransportError as exc:
             return transport_failure(request, exc, self._ctx.config)
         return reply_of(request, response, started)
-
-    def _wrap(self, data: Any) -> Prediction:
-        if isinstance(data, Prediction) and data._client is self:
-            return data
-        return Prediction(data, self)
-
-    def _rewrap(self, error: Any) -> Any:
-        if isinstance(getattr(error, "prediction", None), dict):
-            error.prediction = self._wrap(error.prediction)
-        if isinstance(error, DispatchError):
-            error.predictions = [self._wrap(p) if isinstance(p, dict) else p for p in error.predictions]
-        return error
-
-    def _page(self, body: Any) -> PaginatedResponse[Prediction]:
-        page: PaginatedResponse[Prediction] = PaginatedResponse(body if body is not None else {})
-        page.data = [self._wrap(item) for item in page.data]
-        return page
 
     def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
         return write_files(directory, self._drive(flows.download(self._ctx, prediction)))
