@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog
@@ -79,6 +81,20 @@ async def read_json(request: Request) -> Any:
         return value
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise ApiError("INVALID_JSON", "The request body is not valid JSON.", details=str(exc)[:200]) from exc
+
+
+def method_route(path: str, **handlers: Any) -> Route:
+    """One route serving each method with its handler (so a 405 lists them all in ``Allow``).
+
+    >>> method_route("/v1/predictions", GET=list_predictions, POST=create_prediction)
+    """
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        response: Response = await handlers[method](request)
+        return response
+
+    return Route(path, endpoint, methods=list(handlers))
 
 
 def _too_deep(value: Any) -> bool:

@@ -18,9 +18,9 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from skytells.emulator.context import emulator_state, read_json
+from skytells.emulator.context import emulator_state, method_route, read_json
 from skytells.emulator.errors import ApiError
 
 _MIN_SPEED = 0.001
@@ -108,11 +108,13 @@ async def webhook_deliveries(request: Request) -> Response:
     return JSONResponse(deliveries)
 
 
-async def webhook_settings(request: Request) -> Response:
-    dispatcher = emulator_state(request).dispatcher
-    if request.method == "POST":
-        return JSONResponse(dispatcher.configure(**(await _object(request))))
-    return JSONResponse(dict(dispatcher.switches))
+async def get_webhook_settings(request: Request) -> Response:
+    return JSONResponse(dict(emulator_state(request).dispatcher.switches))
+
+
+async def set_webhook_settings(request: Request) -> Response:
+    switches = await _object(request)
+    return JSONResponse(emulator_state(request).dispatcher.configure(**switches))
 
 
 async def replay_delivery(request: Request) -> Response:
@@ -133,25 +135,12 @@ async def _object(request: Request) -> dict[str, Any]:
 def admin_routes() -> list[BaseRoute]:
     """The ``/_emulator/*`` routes owned by the core (faults and limits add their own)."""
     return [
-        Route("/_emulator/health", health, methods=["GET"]),
-        Route("/_emulator/reset", reset, methods=["POST"]),
-        Route("/_emulator/accounts", _pick(GET=list_accounts, POST=set_account), methods=["GET", "POST"]),
-        Route(
-            "/_emulator/outcomes",
-            _pick(GET=list_outcomes, POST=add_outcome, DELETE=clear_outcomes),
-            methods=["GET", "POST", "DELETE"],
-        ),
-        Route("/_emulator/time", _pick(GET=get_time, POST=set_time), methods=["GET", "POST"]),
-        Route("/_emulator/webhooks/deliveries", webhook_deliveries, methods=["GET"]),
-        Route("/_emulator/webhooks/deliveries/{delivery_id}/replay", replay_delivery, methods=["POST"]),
-        Route("/_emulator/webhooks/settings", webhook_settings, methods=["GET", "POST"]),
+        method_route("/_emulator/health", GET=health),
+        method_route("/_emulator/reset", POST=reset),
+        method_route("/_emulator/accounts", GET=list_accounts, POST=set_account),
+        method_route("/_emulator/outcomes", GET=list_outcomes, POST=add_outcome, DELETE=clear_outcomes),
+        method_route("/_emulator/time", GET=get_time, POST=set_time),
+        method_route("/_emulator/webhooks/deliveries", GET=webhook_deliveries),
+        method_route("/_emulator/webhooks/deliveries/{delivery_id}/replay", POST=replay_delivery),
+        method_route("/_emulator/webhooks/settings", GET=get_webhook_settings, POST=set_webhook_settings),
     ]
-
-
-def _pick(**handlers: Any) -> Any:
-    async def endpoint(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        response: Response = await handlers[method](request)
-        return response
-
-    return endpoint

@@ -23,11 +23,11 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Account
 from skytells.emulator.catalog import InputError
-from skytells.emulator.context import authenticate, emulator_state, origin_of, read_json
+from skytells.emulator.context import authenticate, emulator_state, method_route, origin_of, read_json
 from skytells.emulator.engine import NewPrediction, present
 from skytells.emulator.errors import ApiError
 from skytells.emulator.sse import parse_last_event_id, prediction_events
@@ -280,31 +280,16 @@ async def webhook_secret(request: Request) -> Response:
     return JSONResponse({"secret": account.whsec, "key": account.whsec})
 
 
-def _by_method(handlers: dict[str, Any]) -> Any:
-    """One endpoint serving several methods on a path (so a 405 lists them all in ``Allow``)."""
-
-    async def endpoint(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        response: Response = await handlers[method](request)
-        return response
-
-    return endpoint
-
-
-def _route(path: str, **handlers: Any) -> Route:
-    return Route(path, _by_method(handlers), methods=list(handlers))
-
-
 def prediction_routes() -> list[BaseRoute]:
     """The public prediction routes."""
     one = "/v1/predictions/{prediction_id}"
     return [
-        _route("/v1/predict", POST=create_prediction),
-        _route("/v1/predictions", GET=list_predictions, POST=create_prediction),
-        _route(one, GET=get_prediction, DELETE=delete_prediction),
-        _route(f"{one}/cancel", POST=cancel_prediction),
-        _route(f"{one}/delete", DELETE=delete_prediction),
-        _route(f"{one}/stream", GET=stream_prediction),
-        _route("/v1/files/{prediction_id}/{name}", GET=get_file),
-        _route("/v1/webhooks/default/secret", GET=webhook_secret),
+        method_route("/v1/predict", POST=create_prediction),
+        method_route("/v1/predictions", GET=list_predictions, POST=create_prediction),
+        method_route(one, GET=get_prediction, DELETE=delete_prediction),
+        method_route(f"{one}/cancel", POST=cancel_prediction),
+        method_route(f"{one}/delete", DELETE=delete_prediction),
+        method_route(f"{one}/stream", GET=stream_prediction),
+        method_route("/v1/files/{prediction_id}/{name}", GET=get_file),
+        method_route("/v1/webhooks/default/secret", GET=webhook_secret),
     ]
