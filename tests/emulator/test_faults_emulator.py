@@ -82,6 +82,16 @@ def test_fail_prediction_fails_only_the_chosen_model(http: httpx.Client, admin: 
     assert wait_terminal(http, spared["id"])["status"] == "succeeded"
 
 
+def test_a_deeply_nested_create_read_for_a_model_rule_is_still_invalid_json(
+    http: httpx.Client, admin: httpx.Client
+) -> None:
+    admin.post("/faults", json={"action": "latency", "latency_ms": 1, "model": "truefusion"})
+    content = b'{"model": "truefusion", "input": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = http.post("/predictions", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]["error_id"] == "INVALID_JSON"
+
+
 def test_non_json_once_then_json_again(http: httpx.Client, admin: httpx.Client) -> None:
     admin.post("/faults", json={"action": "non_json", "route": "/v1/models", "status": 502, "first": 1})
     page = http.get("/models")

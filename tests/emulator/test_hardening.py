@@ -426,6 +426,8 @@ def test_bad_idempotency_keys_are_refused(http: httpx.Client, key: str) -> None:
         ("/accounts", b'{"api_key": "sk-test-x", "suspended": "yes"}'),
         ("/faults", b'{"action": "error", "status": 99}'),
         ("/ratelimit", b'{"limit": -0.5}'),
+        ("/faults", b"[" * 100_000 + b"]" * 100_000),
+        ("/ratelimit", b"[" * 100_000 + b"]" * 100_000),
         ("/reset", b"{not json"),
     ],
 )

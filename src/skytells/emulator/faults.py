@@ -346,7 +346,7 @@ def model_of(body: bytes) -> str | None:
     """The ``model`` field of a JSON request body, or None."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     model = data.get("model") if isinstance(data, dict) else None
     return model if isinstance(model, str) else None
@@ -516,7 +516,7 @@ def fault_routes(injector: FaultInjector) -> list[Route]:
 async def _json_payload(request: Request) -> Any:
     try:
         return json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError("INVALID_JSON", "The request body is not valid JSON") from None
 
 

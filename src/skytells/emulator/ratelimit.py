@@ -235,7 +235,7 @@ def ratelimit_routes(limiter: RateLimiter) -> list[Route]:
 async def _object_payload(request: Request) -> dict[str, Any]:
     try:
         payload = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError("INVALID_JSON", "The request body is not valid JSON") from None
     if not isinstance(payload, dict):
         raise ApiError("INVALID_PARAMETER", "The request body must be a JSON object")
