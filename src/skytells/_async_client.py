@@ -61,14 +61,17 @@ _T = TypeVar("_T")
 
 
 def _skip_missing_sniffio() -> None:
-    """httpcore looks for ``sniffio`` with an ``import`` on every request; when it is not installed
-    each attempt scans ``sys.path`` again (about 30 file lookups per call). Recording the absence
-    once makes the failed import instant; nothing changes when ``sniffio`` is installed."""
+    """httpcore looks for ``sniffio`` with an ``import`` on every async request; when it is not
+    installed each attempt scans ``sys.path`` again (about 30 file lookups per call). Recording the
+    absence once (``sys.modules["sniffio"] = None``) makes the failed import instant.
+
+    This is process-wide, so it is done when the first async client is created, not on
+    ``import skytells``. Nothing changes when ``sniffio`` is installed (trio depends on it, so a trio
+    program is never affected). A ``sniffio`` installed into the running process later imports only
+    after ``del sys.modules["sniffio"]``."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
-
-_skip_missing_sniffio()
 
 #: connection pool of the async client: sized for thousands of concurrent predictions
 ASYNC_MAX_CONNECTIONS = 1000
@@ -216,6 +219,7 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
             max_keepalive_connections=max_keepalive_connections,
         )
         super().__init__(config)
+        _skip_missing_sniffio()
         self._owns_http = http_client is None
         self._pools = [http_client] if http_client is not None else _make_pools(config)
         for pool in self._pools:
