@@ -21,7 +21,10 @@ from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError
+from skytells.emulator.faults import FaultInjector
+from skytells.emulator.ratelimit import RateLimiter
 from skytells.emulator.store import Store
+from skytells.emulator.webhooks import WebhookDispatcher
 
 #: How deeply JSON containers may nest in a request body (deeper is 400 ``INVALID_JSON``).
 MAX_DEPTH = 64
@@ -36,9 +39,9 @@ class EmulatorState:
     catalog: Catalog
     accounts: Accounts
     engine: Engine
-    dispatcher: Any
-    faults: Any = None
-    limiter: Any = None
+    dispatcher: WebhookDispatcher
+    faults: FaultInjector
+    limiter: RateLimiter
 
 
 def emulator_state(request: Request) -> EmulatorState:

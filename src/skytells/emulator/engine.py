@@ -27,6 +27,7 @@ from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog, CatalogModel
 from skytells.emulator.errors import ApiError
 from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now
+from skytells.emulator.webhooks import WebhookDispatcher
 
 PROGRESS_STEPS = 5
 OUTCOMES = ("instant", "pending", "fail")
@@ -158,7 +159,7 @@ class Engine:
         store: Store,
         catalog: Catalog,
         accounts: Accounts,
-        dispatcher: Any,
+        dispatcher: WebhookDispatcher,
         *,
         speed: float = 1.0,
         render_workers: int = 2,
@@ -304,8 +305,9 @@ class Engine:
     # ---- time and reset --------------------------------------------------------------------
 
     def set_speed(self, speed: float) -> None:
-        """Change the speed factor; the remaining time of every running timer is rescaled."""
+        """Change the speed factor (of webhook retries too); every running timer's rest is rescaled."""
         old, self.speed = self.speed, speed
+        self.dispatcher.speed = speed
         now = self.loop.time()
         for run in self.runs.values():
             if run.handle is not None and run.tick is not None:
@@ -490,7 +492,7 @@ class Engine:
 
     def _notify(self, run: Run, event: str) -> None:
         webhook = run.stored.body.get("webhook") or {}
-        if not webhook.get("url") or self.dispatcher is None:
+        if not webhook.get("url"):
             return
         account = self.accounts.get(run.account.id) or run.account
         payload = present(run.stored, run.stored.origin)

@@ -44,13 +44,11 @@ async def reset(request: Request) -> Response:
     state = emulator_state(request)
     state.engine.reset()
     state.engine.set_speed(state.config.speed)
-    state.dispatcher.speed = state.config.speed
     state.store.reset()
     state.accounts.reset(state.config.api_keys)
-    for part in (state.faults, state.limiter, state.dispatcher):
-        clear = getattr(part, "clear", None)
-        if callable(clear):
-            clear()
+    state.faults.clear()
+    state.limiter.clear()
+    state.dispatcher.clear()
     return JSONResponse({"status": "ok", "reset": True})
 
 
@@ -95,17 +93,13 @@ async def set_time(request: Request) -> Response:
         raise ApiError(
             "INVALID_PARAMETER", f"'speed' must be a number from {_MIN_SPEED:g} to {_MAX_SPEED:g}."
         )
-    state = emulator_state(request)
-    state.engine.set_speed(float(speed))
-    state.dispatcher.speed = float(speed)
+    emulator_state(request).engine.set_speed(float(speed))
     return JSONResponse({"speed": float(speed)})
 
 
 async def webhook_deliveries(request: Request) -> Response:
-    dispatcher = emulator_state(request).dispatcher
     account = request.query_params.get("account") or None
-    deliveries = dispatcher.deliveries(account=account) if dispatcher is not None else []
-    return JSONResponse(deliveries)
+    return JSONResponse(emulator_state(request).dispatcher.deliveries(account=account))
 
 
 async def get_webhook_settings(request: Request) -> Response:
