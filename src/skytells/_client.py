@@ -21,7 +21,7 @@ from ._core import _flows as flows
 from ._core._arguments import create_call, fields_call, list_call, queue_call, run_call, wait_call
 from ._core._config import Config, resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
-from ._core._responses import error_from_failure
+from ._core._responses import error_from_failure, scrub_error
 from ._core._sse import StreamEvent
 from ._core._stream import EventStream
 from ._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
@@ -172,7 +172,9 @@ class BaseClient(Generic[_P]):
         return self._prediction_type(data, self)
 
     def _rewrap(self, error: _E) -> _E:
-        """``error`` with the predictions it carries (failed, timed out, dispatched) bound to the client."""
+        """An error raised by a flow itself (failed, timed out, dispatched), with the key scrubbed from
+        the server text it quotes and the predictions it carries bound to the client."""
+        scrub_error(error, self._ctx.config.api_key)
         if isinstance(getattr(error, "prediction", None), dict):
             error.prediction = self._wrap(error.prediction)  # type: ignore[attr-defined]
         if isinstance(error, DispatchError):

@@ -22,7 +22,7 @@ def parse_json_reply(reply: Reply, secret: str | None = None) -> Any:
     if not _is_json(content_type):
         if 200 <= reply.status < 300 and not reply.content:
             return None
-        raise _scrubbed(
+        raise scrub_error(
             make_error(
                 f"Server responded with non-JSON content ({content_type or 'no content type'})",
                 "SERVER_ERROR",
@@ -35,7 +35,7 @@ def parse_json_reply(reply: Reply, secret: str | None = None) -> Any:
     try:
         data = json.loads(reply.content) if reply.content.strip() else None
     except ValueError as exc:
-        raise _scrubbed(
+        raise scrub_error(
             make_error(
                 f"Response body is not valid JSON: {exc}",
                 "INVALID_JSON",
@@ -47,7 +47,7 @@ def parse_json_reply(reply: Reply, secret: str | None = None) -> Any:
         ) from None
     if 200 <= reply.status < 300 and not _is_error_envelope(data):
         return data
-    raise _scrubbed(error_from_body(data, reply), secret)
+    raise scrub_error(error_from_body(data, reply), secret)
 
 
 def check_reply(reply: Reply, secret: str | None = None) -> Reply:
@@ -56,7 +56,7 @@ def check_reply(reply: Reply, secret: str | None = None) -> Reply:
         return reply
     if _is_json(reply.headers.get("content-type", "")):
         parse_json_reply(reply, secret)
-    raise _scrubbed(
+    raise scrub_error(
         make_error(
             f"HTTP error {reply.status}", "HTTP_ERROR", f"Could not fetch {reply.url}", reply.status, reply
         ),
@@ -161,7 +161,7 @@ def error_from_failure(failure: Failure, secret: str | None = None) -> SkytellsE
         error = make_error(f"Request timed out after {ms}ms", "REQUEST_TIMEOUT", failure.message, 408)
     else:
         error = make_error(f"Network error: {failure.message}", "NETWORK_ERROR", failure.message, 0)
-    return _scrubbed(error, secret)
+    return scrub_error(error, secret)
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -198,7 +198,8 @@ def scrub(value: Any, secret: str | None) -> Any:
     return value
 
 
-def _scrubbed(error: SkytellsError, secret: str | None) -> SkytellsError:
+def scrub_error(error: SkytellsError, secret: str | None) -> SkytellsError:
+    """``error`` with ``secret`` replaced by ``***`` in its message, details and body."""
     if secret:
         error.message = scrub(error.message, secret)
         error.args = (error.message,)
