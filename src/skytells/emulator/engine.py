@@ -188,10 +188,8 @@ class Engine:
             self._resume(stored)
 
     async def stop(self) -> None:
-        for run in self.runs.values():
-            if run.handle:
-                run.handle.cancel()
-        self.runs.clear()
+        """Stop every timer and render task (what is unfinished stays stored, to resume on start)."""
+        self._drop_runs()
         for task in list(self._tasks):
             task.cancel()
         if self._executor is not None:
@@ -324,14 +322,15 @@ class Engine:
 
     def reset(self) -> None:
         """Forget every in-flight prediction (no webhooks) and every outcome rule."""
+        self.release_waiters()
+        self._drop_runs()
+        self.outcomes.clear()
+
+    def _drop_runs(self) -> None:
         for run in self.runs.values():
             if run.handle:
                 run.handle.cancel()
-            if run.done:
-                run.done.set()
-            self._close_subscribers(run)
         self.runs.clear()
-        self.outcomes.clear()
 
     # ---- SSE -------------------------------------------------------------------------------
 
@@ -364,12 +363,18 @@ class Engine:
         self._schedule(run, plan["boot_s"], lambda: self._enter_processing(run))
 
     def _enter_processing(self, run: Run) -> None:
-        body = run.stored.body
-        body["started_at"] = utc_now()
+        self._mark_started(run)
+        self._set_status(run, "processing")
+        self._schedule_progress(run)
+
+    def _mark_started(self, run: Run) -> None:
+        """The instant ``started``: its time, its SSE event and its webhook."""
+        run.stored.body["started_at"] = utc_now()
         run.stored.plan["t_started"] = time.time()
         self._emit(run, "status", "started")
         self._notify(run, "started")
-        self._set_status(run, "processing")
+
+    def _schedule_progress(self, run: Run) -> None:
         self._schedule(run, run.stored.plan["run_s"] / PROGRESS_STEPS, lambda: self._advance(run))
 
     def _advance(self, run: Run) -> None:
@@ -379,7 +384,7 @@ class Engine:
             metrics["progress"] = progress
             run.stored.body["updated_at"] = utc_now()
             self._emit(run, "progress", progress)
-            self._schedule(run, run.stored.plan["run_s"] / PROGRESS_STEPS, lambda: self._advance(run))
+            self._schedule_progress(run)
             return
         run.handle = run.tick = None
         if run.stored.plan.get("outcome") == "fail":
@@ -388,10 +393,7 @@ class Engine:
             self._spawn(self._render_and_succeed(run))
 
     async def _finish_instantly(self, run: Run) -> None:
-        run.stored.body["started_at"] = utc_now()
-        run.stored.plan["t_started"] = time.time()
-        self._emit(run, "status", "started")
-        self._notify(run, "started")
+        self._mark_started(run)
         await self._render_and_succeed(run)
 
     async def _render_and_succeed(self, run: Run) -> None:
@@ -527,7 +529,7 @@ class Engine:
         elif status == "starting":
             self._schedule(run, plan["boot_s"], lambda: self._enter_processing(run))
         else:
-            self._schedule(run, plan["run_s"] / PROGRESS_STEPS, lambda: self._advance(run))
+            self._schedule_progress(run)
 
     def _spawn(self, coro: Any) -> None:
         task = self.loop.create_task(coro)
