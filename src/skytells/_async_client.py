@@ -38,7 +38,6 @@ from ._core._config import Config, resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
 from ._core._responses import error_from_failure
 from ._core._sse import StreamEvent
-from ._core._stream import EventStream
 from ._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
 from ._prediction import AsyncPrediction, write_files
 from .types._options import (
@@ -194,6 +193,7 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
     """
 
     _prediction_type = AsyncPrediction
+    _http: httpx.AsyncClient
 
     def __init__(
         self,
@@ -344,7 +344,7 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
         self, id: PredictionRef, *, last_event_id: str | None = None
     ) -> AsyncIterator[StreamEvent]:
         """Live Server-Sent Events of a prediction: ``async for event in client.stream_events(id)``."""
-        stream = EventStream(self._ctx.config.api_key, flows.prediction_id(id), last_event_id)
+        stream = self._event_stream(id, last_event_id)
         while True:
             request = stream.request()
             try:

@@ -135,6 +135,7 @@ class BaseClient(Generic[_P]):
     wrapping of API answers into predictions bound to the client."""
 
     _prediction_type: type[_P]
+    _http: httpx.Client | httpx.AsyncClient
 
     def __init__(self, config: Config) -> None:
         self._ctx = flows.Context(config)
@@ -165,6 +166,13 @@ class BaseClient(Generic[_P]):
         with self._lock:
             items, self._queue = self._queue, []
         return items
+
+    def _event_stream(self, id: PredictionRef, last_event_id: str | None) -> EventStream:
+        """A new event stream, after the checks every request gets (a closed client, an unsendable key)."""
+        if self._http.is_closed:
+            raise closed_error()
+        flows.check_key(self._ctx.config)
+        return EventStream(self._ctx.config.api_key, flows.prediction_id(id), last_event_id)
 
     def _wrap(self, data: Any) -> _P:
         if isinstance(data, self._prediction_type) and data._client is self:
@@ -303,6 +311,7 @@ class SkytellsClient(BaseClient[Prediction]):
     """
 
     _prediction_type = Prediction
+    _http: httpx.Client
 
     def __init__(
         self,
@@ -480,7 +489,7 @@ class SkytellsClient(BaseClient[Prediction]):
         >>> for event in client.stream_events(prediction.id):
         ...     print(event.event, event.data)
         """
-        stream = EventStream(self._ctx.config.api_key, flows.prediction_id(id), last_event_id)
+        stream = self._event_stream(id, last_event_id)
         while True:
             request = stream.request()
             try:

@@ -55,11 +55,7 @@ class Context:
 def send(ctx: Context, request: Request) -> Flow[Any]:
     """Send ``request`` (the same one on every retry) and return its JSON (or the Reply for bytes)."""
     secret = ctx.config.api_key
-    if not ctx.config.key_is_sendable:
-        raise sdk_error(
-            "The API key contains characters that cannot be sent in an HTTP header",
-            "Check SKYTELLS_API_KEY or the api_key argument: keys are ASCII, like sk-...",
-        )
+    check_key(ctx.config)
     attempt = 0
     while True:
         answer = yield request
@@ -83,6 +79,15 @@ def send(ctx: Context, request: Request) -> Flow[Any]:
                 attempt,
             )
         yield Sleep(delay)
+
+
+def check_key(config: Config) -> None:
+    """``SDK_ERROR`` before anything is sent when the key cannot go in an HTTP header."""
+    if not config.key_is_sendable:
+        raise sdk_error(
+            "The API key contains characters that cannot be sent in an HTTP header",
+            "Check SKYTELLS_API_KEY or the api_key argument: keys are ASCII, like sk-...",
+        )
 
 
 def _path_only(url: str) -> str:
