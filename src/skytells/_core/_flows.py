@@ -253,13 +253,10 @@ def wait(
     Follows ``urls.get``; ``WAIT_TIMEOUT`` (408) after ``max_wait_ms``; ``ABORTED`` once ``signal``
     is set. Returns at once, with no request, when ``prediction`` is already terminal.
     """
+    prediction_id(prediction)
+    if not isinstance(prediction, str) and is_terminal(prediction):
+        return dict(prediction)
     current: Mapping[str, Any] | str = prediction
-    if not isinstance(prediction, str):
-        prediction_id(prediction)
-        if is_terminal(prediction):
-            return dict(prediction)
-    else:
-        prediction_id(prediction)
     interval = max(0.0, (DEFAULT_POLL_INTERVAL_MS if interval_ms is None else interval_ms) / 1000.0)
     schedule = delays if delays is not None else repeat(interval)
     start = ctx.clock() if started is None else started
