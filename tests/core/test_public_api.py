@@ -9,7 +9,7 @@ import pytest
 
 import skytells
 import skytells.types
-from skytells import AsyncPrediction, AsyncSkytellsClient, Prediction, SkytellsClient
+from skytells import AsyncSkytellsClient, SkytellsClient
 
 EXPECTED_ALL = [
     "API_BASE_URL",
@@ -162,37 +162,6 @@ def test_the_constructor_signature_of_the_reference():
     params = inspect.signature(SkytellsClient).parameters
     assert list(params)[:6] == ["api_key", "options", "base_url", "timeout", "headers", "retry"]
     assert params["timeout"].default == 60_000 and params["base_url"].kind is inspect.Parameter.KEYWORD_ONLY
-
-
-def _public(cls: type) -> dict[str, inspect.Signature]:
-    """Public methods defined by the SDK (dict's own methods left out)."""
-    return {
-        name: inspect.signature(member)
-        for name, member in inspect.getmembers(cls)
-        if not name.startswith("_") and inspect.isfunction(member)
-    }
-
-
-def _params(signature: inspect.Signature) -> list[tuple[str, object, object]]:
-    return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
-
-
-@pytest.mark.parametrize(
-    ("sync_cls", "async_cls"),
-    [
-        (SkytellsClient, AsyncSkytellsClient),
-        (skytells.PredictionsAPI, skytells.AsyncPredictionsAPI),
-        (skytells.ModelsAPI, skytells.AsyncModelsAPI),
-        (Prediction, AsyncPrediction),
-    ],
-)
-def test_async_twins_have_the_same_names_and_parameters(sync_cls, async_cls):
-    sync, asynchronous = _public(sync_cls), _public(async_cls)
-    sync.pop("close", None)
-    asynchronous.pop("aclose", None)
-    assert sorted(sync) == sorted(asynchronous)
-    for name, signature in sync.items():
-        assert _params(signature) == _params(asynchronous[name]), name
 
 
 def test_async_methods_are_coroutines_except_queue():
