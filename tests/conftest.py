@@ -13,27 +13,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from skytells.emulator import EmulatorConfig, EmulatorServer
+from skytells.emulator import EmulatorServer
+from tests.emulator.emulator_support import fast_config
 
 TEST_SPEED = float(os.environ.get("SKYTELLS_TEST_SPEED", "100"))
 TEST_API_KEY = "sk-test-0123456789abcdef"
 
 
-def test_config(**changes: object) -> EmulatorConfig:
-    """The configuration of the test emulator, with `changes` applied."""
-    settings: dict[str, object] = {
-        "speed": TEST_SPEED,
-        "rate_limit": 0,
-        "sse_keepalive": 0.2,
-        "await_cap": 30.0,
-    }
-    settings.update(changes)
-    return EmulatorConfig(**settings)  # type: ignore[arg-type]
-
-
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(test_config()) as server:
+    with EmulatorServer(fast_config(speed=TEST_SPEED)) as server:
         yield server
 
 

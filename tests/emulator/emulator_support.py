@@ -13,7 +13,7 @@ TERMINAL = ("succeeded", "failed", "cancelled")
 
 
 def fast_config(**changes: Any) -> EmulatorConfig:
-    """A fast emulator configuration for a test's own server, with `changes` applied."""
+    """A fast test emulator configuration (no rate limit, short SSE keep-alives), with `changes` applied."""
     settings: dict[str, Any] = {"speed": 100.0, "rate_limit": 0, "sse_keepalive": 0.2, "await_cap": 30.0}
     settings.update(changes)
     return EmulatorConfig(**settings)
