@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
-
-from skytells import SkytellsClient
 
 from ._options import api_options
 from ._render import count, emit_json, plain, prediction_details, predictions_table, status_text, stdout
@@ -51,24 +48,25 @@ def list_predictions(
     """
     if page is not None and all_pages:
         raise click.UsageError("--page and --all cannot be used together")
-    filters = {"model": model, "since": since, "until": until, "status": status}
+    filters: dict[str, Any] = {"model": model, "since": since, "until": until, "status": status}
     with open_session(local=local, base_url=base_url) as session:
         if all_pages:
-            items = list(_every_prediction(session.client, filters))
+            items = [dict(item) for item in session.client.predictions.list_all(**filters)]
             if as_json:
                 emit_json(items)
             else:
                 console = stdout()
                 console.print(predictions_table(items, count(len(items), "prediction"), console.width))
             return
-        data, pagination = _list_page(session.client, page or 1, filters)
+        result = session.client.predictions.list(page=page or 1, **filters)
         if as_json:
-            emit_json({"data": data, "pagination": pagination})
+            emit_json(result.to_dict())
             return
-        title = f"Page {pagination.get('current_page', page or 1)} of {pagination.get('last_page', 1)}"
-        title += f" · {count(int(pagination.get('total') or len(data)), 'prediction')}"
+        pagination = result.pagination
+        title = f"Page {pagination.current_page} of {pagination.last_page}"
+        title += f" · {count(pagination.total or len(result.data), 'prediction')}"
         console = stdout()
-        console.print(predictions_table(data, title, console.width))
+        console.print(predictions_table(result.data, title, console.width))
 
 
 @predictions.command("get")
@@ -127,30 +125,3 @@ def delete_prediction(prediction_id: str, as_json: bool, local: bool, base_url: 
         emit_json(prediction)
     else:
         stdout().print(f"{prediction.get('id', prediction_id)} deleted", markup=False)
-
-
-def _list_page(
-    client: SkytellsClient, page: int, filters: Mapping[str, str | None]
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    result = client.predictions.list(
-        page=page,
-        since=filters["since"],
-        until=filters["until"],
-        model=filters["model"],
-        status=filters["status"],
-    )
-    return [dict(item) for item in result.data], _pagination_dict(result.pagination)
-
-
-def _every_prediction(client: SkytellsClient, filters: Mapping[str, str | None]) -> Iterator[dict[str, Any]]:
-    everything = client.predictions.list_all(
-        since=filters["since"], until=filters["until"], model=filters["model"], status=filters["status"]
-    )
-    return (dict(item) for item in everything)
-
-
-def _pagination_dict(pagination: Any) -> dict[str, Any]:
-    if isinstance(pagination, Mapping):
-        return dict(pagination)
-    fields = ("current_page", "per_page", "total", "last_page")
-    return {name: getattr(pagination, name, None) for name in fields}
