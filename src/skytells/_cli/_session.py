@@ -46,14 +46,7 @@ def open_session(*, local: bool, base_url: str | None) -> Iterator[Session]:
             api_key = _remote_key()
         _secrets.register(api_key)
         client = stack.enter_context(SkytellsClient(api_key, base_url=base_url))
-        yield Session(client=client, base_url=resolve_base_url(base_url), api_key=api_key, local=local)
-
-
-def resolve_base_url(given: str | None) -> str:
-    """The base URL the SDK client uses: the given one, else ``SKYTELLS_BASE_URL``, else the API's."""
-    from skytells import API_BASE_URL
-
-    return (given or os.environ.get("SKYTELLS_BASE_URL") or API_BASE_URL).rstrip("/")
+        yield Session(client=client, base_url=client.base_url, api_key=api_key, local=local)
 
 
 def _remote_key() -> str:
