@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-from typing import Any
-
 import click
 
 from ._errors import CliError, ExitCode
@@ -34,7 +30,4 @@ def emulator(ctx: click.Context, args: tuple[str, ...]) -> None:
             "SDK_ERROR",
             ExitCode.ERROR,
         ) from error
-    serve: Callable[..., Any] = main
-    takes_prog = "prog" in inspect.signature(serve).parameters
-    code = serve(list(args), prog="skytells emulator") if takes_prog else serve(list(args))
-    ctx.exit(code if isinstance(code, int) else 0)
+    ctx.exit(main(list(args), prog="skytells emulator"))
