@@ -60,6 +60,7 @@ from .types import (
     RunOptions,
     WaitOptions,
 )
+from .types._options import DEFAULT_TIMEOUT_MS
 
 #: ``skytells.Client(api_key=...)``: the same class as :class:`SkytellsClient`.
 Client = SkytellsClient
@@ -125,7 +126,7 @@ def Skytells(
     options: ClientOptions | Mapping[str, Any] | None = None,
     *,
     base_url: str | None = None,
-    timeout: float = 60_000,
+    timeout: float = DEFAULT_TIMEOUT_MS,
     headers: Mapping[str, str] | None = None,
     retry: RetryOptions | Mapping[str, Any] | None = None,
 ) -> SkytellsClient:
@@ -141,7 +142,7 @@ def create_client(
     options: ClientOptions | Mapping[str, Any] | None = None,
     *,
     base_url: str | None = None,
-    timeout: float = 60_000,
+    timeout: float = DEFAULT_TIMEOUT_MS,
     headers: Mapping[str, str] | None = None,
     retry: RetryOptions | Mapping[str, Any] | None = None,
 ) -> SkytellsClient:
