@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core._outputs import normalise_outputs, status_of
 from ._core._sse import StreamEvent
+from ._exceptions import SkytellsError
 
 if TYPE_CHECKING:
     from ._async_client import AsyncSkytellsClient
@@ -93,8 +94,6 @@ class Prediction(dict[str, Any]):
 
     def _bound(self) -> Any:
         if self._client is None:
-            from ._exceptions import SkytellsError
-
             raise SkytellsError(
                 "This prediction is not bound to a client", "SDK_ERROR", "Create it through a client", 0
             )
