@@ -331,16 +331,6 @@ class FaultInjector:
                 return rule
         return None
 
-    def for_create(self, scope: Scope) -> dict[str, Any] | None:
-        """The outcome a fault forced on the prediction this create request makes, if any.
-
-        `FaultMiddleware` sets it; the create route reads it (also at
-        ``scope["state"]["forced_outcome"]``): ``{"outcome": "fail", "message": ...}``.
-        """
-        state = scope.get("state")
-        forced = state.get("forced_outcome") if isinstance(state, Mapping) else None
-        return dict(forced) if isinstance(forced, Mapping) else None
-
 
 def model_of(body: bytes) -> str | None:
     """The ``model`` field of a JSON request body, or None."""
