@@ -14,6 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from skytells._core._outputs import TERMINAL_STATUSES
+
 STATUS_STYLES = {
     "succeeded": "green",
     "failed": "red",
@@ -165,11 +167,7 @@ def prediction_details(prediction: Mapping[str, Any]) -> Table:
     grid.add_row("ID", plain(prediction.get("id", "")))
     grid.add_row("Model", plain(model_slug(prediction)))
     grid.add_row("Status", status_text(prediction.get("status")))
-    if isinstance(progress, (int, float)) and prediction.get("status") not in (
-        "succeeded",
-        "failed",
-        "cancelled",
-    ):
+    if isinstance(progress, (int, float)) and prediction.get("status") not in TERMINAL_STATUSES:
         grid.add_row("Progress", f"{progress:.0f}%")
     grid.add_row("Created", _short_time(prediction.get("created_at")))
     if prediction.get("completed_at"):

@@ -21,10 +21,9 @@ from rich.progress import (
 from rich.text import Text
 
 from skytells import SkytellsClient, SkytellsError
+from skytells._core._outputs import TERMINAL_STATUSES
 
 from ._errors import CliError, ExitCode
-
-TERMINAL = ("succeeded", "failed", "cancelled", "canceled")
 
 
 def wait_for(
@@ -66,7 +65,7 @@ def follow_events(
     client: SkytellsClient, prediction: Mapping[str, Any], on_update: Callable[[dict[str, Any]], None] | None
 ) -> dict[str, Any] | None:
     """The final prediction as its event stream delivers it, or None when the stream cannot tell."""
-    if prediction.get("status") in TERMINAL:
+    if prediction.get("status") in TERMINAL_STATUSES:
         return dict(prediction)
     state: dict[str, Any] = dict(prediction)
     events = client.stream_events(str(prediction["id"]))
@@ -81,7 +80,7 @@ def follow_events(
         close = getattr(events, "close", None)
         if close is not None:
             close()  # ends the HTTP stream at once, also on Ctrl-C
-    return state if state.get("status") in TERMINAL else None
+    return state if state.get("status") in TERMINAL_STATUSES else None
 
 
 def _apply(state: dict[str, Any], name: str, data: Any) -> dict[str, Any]:
@@ -163,7 +162,7 @@ class _Display:
         if percent is not None:
             update["completed"] = percent
         self._progress.update(self._task, **update)
-        if status in TERMINAL:
+        if status in TERMINAL_STATUSES:
             self._progress.stop_task(self._task)
 
 
@@ -178,6 +177,6 @@ class _StatusMark(ProgressColumn):
 
     def render(self, task: Task) -> Any:
         status = task.fields.get("status")
-        if status in TERMINAL:
+        if status in TERMINAL_STATUSES:
             return self._MARKS.get(status, Text("■", style="yellow"))
         return self._spinner.render(task)
