@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from skytells.emulator import EmulatorServer
+from skytells.emulator.store import Store
 from tests.emulator.emulator_support import fast_config, wait_terminal
 
 KEY = {"x-api-key": "sk-test-persist"}
@@ -53,6 +54,34 @@ def test_a_restart_keeps_predictions_files_and_accounts(tmp_path: Path, plain: h
     assert still_held["status"] == "pending"
     assert listed["pagination"]["total"] == 3
     assert account["credits"] < 5
+
+
+def test_an_instant_prediction_cut_off_before_it_finished_resumes_from_its_start(
+    tmp_path: Path, plain: httpx.Client
+) -> None:
+    with EmulatorServer(fast_config(data_dir=str(tmp_path))) as first:
+        first.admin("POST", "/outcomes", {"model": "flux-pro", "outcome": "pending"})
+        body = {"model": "flux-pro", "input": {"prompt": "cut off"}}
+        created = plain.post(first.base_url + "/predictions", json=body, headers=KEY).json()
+    store = Store(tmp_path)  # as an `instant` prediction is stored until it finishes: still pending
+    stored = store.get_prediction(created["id"])
+    assert stored is not None
+    stored.plan["outcome"] = "instant"
+    store.update_prediction(stored)
+    store.close()
+
+    with EmulatorServer(fast_config(data_dir=str(tmp_path))) as second:
+        with httpx.Client(base_url=second.base_url, headers=KEY, trust_env=False) as http:
+            done = wait_terminal(http, created["id"])
+            with http.stream(
+                "GET", f"/predictions/{created['id']}/stream", headers={"accept": "text/event-stream"}
+            ) as response:
+                events = "".join(response.iter_text())
+
+    assert done["status"] == "succeeded"
+    assert done["created_at"] <= done["started_at"] <= done["completed_at"]
+    assert done["metrics"]["predict_time"] > 0
+    assert '"status":"started"' in events
 
 
 @contextmanager

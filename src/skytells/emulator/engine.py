@@ -522,8 +522,8 @@ class Engine:
         plan, status = stored.plan, stored.status
         if plan.get("outcome") == "pending":
             return
-        if plan.get("outcome") == "instant":
-            self._spawn(self._render_and_succeed(run))
+        if plan.get("outcome") == "instant":  # its start was never stored: it starts again
+            self._spawn(self._finish_instantly(run))
         elif status == "pending":
             self._schedule(run, plan["queue_s"], lambda: self._enter_starting(run))
         elif status == "starting":
