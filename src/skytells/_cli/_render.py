@@ -16,6 +16,8 @@ from rich.text import Text
 
 from skytells._core._outputs import TERMINAL_STATUSES
 
+from ._download import output_values
+
 STATUS_STYLES = {
     "succeeded": "green",
     "failed": "red",
@@ -195,11 +197,7 @@ def _display_path(path: Path) -> str:
 
 
 def _outputs(prediction: Mapping[str, Any]) -> list[str]:
-    output = prediction.get("output")
-    if output is None:
-        return []
-    values = output if isinstance(output, list) else [output]
-    return [str(v) if len(str(v)) <= 500 else str(v)[:500] + "…" for v in values]
+    return [v if len(v) <= 500 else v[:500] + "…" for v in output_values(prediction)]
 
 
 def _type_text(spec: Mapping[str, Any]) -> str:
