@@ -457,7 +457,7 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
                     answer = effect.callback(self._wrap(effect.argument))
                     if inspect.isawaitable(answer):
                         answer = await answer
-        except (PredictionFailedError, WaitTimeoutError, DispatchError) as error:
+        except (PredictionFailedError, WaitTimeoutError) as error:
             raise self._rewrap(error) from None
         finally:
             flow.close()

@@ -597,7 +597,7 @@ class SkytellsClient(BaseClient[Prediction]):
                     answer = None
                 elif isinstance(effect, Notify):
                     answer = effect.callback(self._wrap(effect.argument))
-        except (PredictionFailedError, WaitTimeoutError, DispatchError) as error:
+        except (PredictionFailedError, WaitTimeoutError) as error:
             raise self._rewrap(error) from None
         finally:
             flow.close()
