@@ -1,4 +1,4 @@
-"""The asyncio client: the same flows as the sync client, driven over one ``httpx.AsyncClient``."""
+"""The asyncio client: the same flows as the sync client, driven over native ``httpx.AsyncClient`` pools."""
 
 from __future__ import annotations
 
@@ -186,7 +186,9 @@ class AsyncModelsAPI:
 
 class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
     """The asyncio Skytells client: the methods of :class:`SkytellsClient` as coroutines
-    (``queue()`` stays synchronous), on one native ``httpx.AsyncClient``.
+    (``queue()`` stays synchronous), on native ``httpx.AsyncClient`` connection pools (the
+    connections are split over pools of :data:`POOL_SHARD_SIZE`; an ``http_client`` you pass is the
+    only pool).
 
     >>> async with AsyncSkytellsClient() as client:
     ...     results = await asyncio.gather(*(client.run("flux-pro", input={"prompt": p}) for p in prompts))
