@@ -10,7 +10,7 @@ from tests.emulator.emulator_support import create, fast_config
 
 
 def _client(emulator: EmulatorServer, **headers: str) -> httpx.Client:
-    return httpx.Client(base_url=emulator.base_url, headers=headers, timeout=30)
+    return httpx.Client(base_url=emulator.base_url, headers=headers, timeout=30, trust_env=False)
 
 
 @pytest.mark.parametrize("key", ["sk-key", "sk-your-api-key", "sk-test-abc_DEF.123"])

@@ -45,7 +45,9 @@ def test_keys_belong_to_one_account(
 
 async def test_concurrent_duplicates_make_one_prediction(emulator: EmulatorServer, api_key: str) -> None:
     headers = {"x-api-key": api_key, "idempotency-key": "burst"}
-    async with httpx.AsyncClient(base_url=emulator.base_url, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=emulator.base_url, headers=headers, timeout=30, trust_env=False
+    ) as client:
         answers = await asyncio.gather(*(client.post("/predictions", json=BODY) for _ in range(20)))
         listed = (await client.get("/predictions")).json()
 
