@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import httpx
 from click.testing import CliRunner
 
 from skytells._cli._app import cli as skytells_cli
+from tests.cli.cli_support import free_port
 
 
 def test_emulator_help_is_the_emulators_own() -> None:
@@ -18,12 +18,6 @@ def test_emulator_help_is_the_emulators_own() -> None:
     assert result.exit_code == 0, result.output
     for flag in ("--port", "--speed", "--data-dir", "--api-key"):
         assert flag in result.output
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_emulator_serves_the_api_until_stopped(tmp_path: object) -> None:
