@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "conformance"))
+sys.path.insert(0, str(REPO / "tests" / "conformance"))  # for published_env
 
 KEY = "sk-test-benchmark-concurrency"
 
