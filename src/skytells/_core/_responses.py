@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
@@ -179,8 +180,6 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     except (TypeError, ValueError, IndexError, KeyError):
         return None
     if now is None:
-        import datetime
-
         now = datetime.datetime.now(when.tzinfo)
     return max(0.0, (when - now).total_seconds())
 
