@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -80,13 +79,3 @@ def _carry(decoder: SSEDecoder) -> SSEDecoder:
     fresh = SSEDecoder()
     fresh.last_event_id = decoder.last_event_id
     return fresh
-
-
-def encode_event(event: StreamEvent) -> str:
-    """The event as SSE text (handy for proxies re-emitting events)."""
-    lines = [f"event: {event.event}"]
-    if event.id:
-        lines.append(f"id: {event.id}")
-    data = event.data if isinstance(event.data, str) else json.dumps(event.data)
-    lines.extend(f"data: {line}" for line in data.split("\n"))
-    return "\n".join(lines) + "\n\n"
