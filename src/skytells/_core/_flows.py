@@ -98,8 +98,10 @@ def _q(value: str) -> str:
     return quote(str(value), safe="")
 
 
-def _url(ctx: Context, prediction: Mapping[str, Any], name: str, fallback: str) -> str:
-    """``urls.<name>`` of the prediction when it is on our own origin, else the built path."""
+def _action_url(ctx: Context, prediction: Mapping[str, Any] | str, name: str, fallback: str) -> str:
+    """``urls.<name>`` of a prediction object when it is on our own origin, else the built path."""
+    if isinstance(prediction, str):
+        return fallback
     urls = prediction.get("urls")
     url = urls.get(name) if isinstance(urls, Mapping) else None
     if isinstance(url, str) and url.startswith(ctx.config.base_url + "/"):
@@ -170,10 +172,6 @@ def get(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any
     pid = prediction_id(prediction)
     url = _action_url(ctx, prediction, "get", f"/predictions/{_q(pid)}")
     return _prediction_dict((yield from send(ctx, Request("GET", url))))
-
-
-def _action_url(ctx: Context, prediction: Mapping[str, Any] | str, name: str, fallback: str) -> str:
-    return fallback if isinstance(prediction, str) else _url(ctx, prediction, name, fallback)
 
 
 def cancel(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
