@@ -1,4 +1,8 @@
-"""The synchronous client: a thin driver of the core flows over one pooled ``httpx.Client``."""
+"""The synchronous client: a thin driver of the core flows over one pooled ``httpx.Client``.
+
+It also holds what the async client shares with it: :class:`BaseClient` and the httpx helpers
+(``build_request``, ``transport_failure``, ``reply_of``, ``configure``...).
+"""
 
 from __future__ import annotations
 
@@ -41,7 +45,7 @@ from .types._options import (
 )
 from .types._pagination import PaginatedResponse
 
-__all__ = ["BaseClient", "ModelsAPI", "PredictionsAPI", "SkytellsClient"]
+__all__ = ["ModelsAPI", "PredictionsAPI", "SkytellsClient"]
 
 logger = logging.getLogger("skytells")
 _T = TypeVar("_T")
