@@ -217,6 +217,22 @@ def test_wait_aborts_when_the_signal_is_set(make_ctx, script):
     assert info.value.error_id == "ABORTED" and len(run.requests) == 1
 
 
+def test_an_abort_cuts_a_retry_wait_short(make_ctx, script):
+    """A signal set while a poll is being retried ends the wait instead of sitting out Retry-After."""
+    signal = threading.Event()
+
+    def busy(_request):
+        signal.set()
+        busy_body = {"error": {"error_id": "INFRASTRUCTURE_ERROR", "message": "busy"}}
+        return json_reply(503, busy_body, {"retry-after": "300"})
+
+    run = script([busy])
+    ctx = make_ctx(retry=RetryOptions(retries=3, retry_delay=100))
+    with pytest.raises(AbortedError):
+        run.run(flows.wait(ctx, "p1", interval_ms=10, signal=signal))
+    assert len(run.requests) == 1
+
+
 def test_wait_needs_an_id(make_ctx, script):
     with pytest.raises(SkytellsError) as info:
         script([]).run(flows.wait(make_ctx(), {"status": "pending"}))
