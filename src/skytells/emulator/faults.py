@@ -400,8 +400,14 @@ async def drop_connection(scope: Scope, receive: Receive, send: Send) -> None:
     request cycle); closing it makes the client see "server disconnected". Elsewhere a response is
     started with a ``Content-Length`` it never delivers, which clients report as a broken transfer.
     """
-    transport = getattr(getattr(receive, "__self__", None), "transport", None)
+    cycle = getattr(receive, "__self__", None)
+    transport = getattr(cycle, "transport", None)
     if transport is not None and hasattr(transport, "close"):
+        # Let the whole request arrive first: a socket closed with request bytes still unread (or
+        # still on their way) answers them with a reset, which clients see as a different error.
+        while getattr(cycle, "more_body", False):
+            if (await receive())["type"] == "http.disconnect":
+                return
         transport.close()
         while (await receive())["type"] != "http.disconnect":
             pass
