@@ -107,7 +107,7 @@ def build_request(http: httpx.Client | httpx.AsyncClient, request: Request, conf
 
 def transport_failure(request: Request, exc: httpx.TransportError, config: Config) -> Failure:
     """The :class:`Failure` of a request that got no response (logged at debug level)."""
-    logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
+    logger.debug("%s %s failed: %s", request.method, httpx.URL(request.url).path, type(exc).__name__)
     return failure_of(exc, request.timeout if request.timeout is not None else config.timeout)
 
 
