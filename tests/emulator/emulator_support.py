@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from typing import Any
 
 import httpx
+import uvicorn
 
 from skytells.emulator import EmulatorConfig
 
@@ -38,3 +41,32 @@ def create(http: httpx.Client, model: str = "truefusion-pro", **body: Any) -> di
     assert response.status_code in (200, 201), response.text
     created: dict[str, Any] = response.json()
     return created
+
+
+class LiveServer:
+    """uvicorn in a background thread on a free port."""
+
+    def __init__(self, app: Any, http: str = "auto") -> None:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", http=http
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"

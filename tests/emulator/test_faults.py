@@ -6,15 +6,12 @@ so a dropped connection is a real dropped connection.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -22,6 +19,7 @@ from starlette.routing import Route
 
 from skytells.emulator.errors import ApiError
 from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes, parse_fault_spec
+from tests.emulator.emulator_support import LiveServer
 
 KEY = {"x-api-key": "sk-test-faults"}
 
@@ -43,35 +41,6 @@ class Backend:
 
     async def models(self, request: Request) -> JSONResponse:
         return JSONResponse([{"namespace": "flux-pro"}])
-
-
-class LiveServer:
-    """uvicorn in a background thread on a free port."""
-
-    def __init__(self, app: Any, http: str = "auto") -> None:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", http=http
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
 
 @pytest.fixture(scope="module")

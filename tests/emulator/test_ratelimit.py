@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -18,6 +14,7 @@ from starlette.routing import Route
 
 from skytells.emulator.errors import ApiError
 from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, api_key_of, ratelimit_routes
+from tests.emulator.emulator_support import LiveServer
 
 KEY_A = "sk-test-limits-a"
 KEY_B = "sk-test-limits-b"
@@ -128,27 +125,6 @@ def test_api_key_of(headers: list[tuple[bytes, bytes]], key: str | None) -> None
 # --- the middleware over HTTP ----------------------------------------------------------------------
 
 
-class LiveServer:
-    def __init__(self, app: Any) -> None:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[str, RateLimiter, list[str]]]:
     limiter = RateLimiter(3, 60)
@@ -166,7 +142,7 @@ def stack() -> Iterator[tuple[str, RateLimiter, list[str]]]:
         *ratelimit_routes(limiter),
     ]
     with LiveServer(RateLimitMiddleware(Starlette(routes=routes), limiter)) as server:
-        yield f"http://127.0.0.1:{server.port}", limiter, reached
+        yield server.url, limiter, reached
 
 
 @pytest.fixture
