@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import itertools
 import time
 import uuid
@@ -184,12 +185,15 @@ class Engine:
         """Bind to the running loop and resume predictions a previous process left unfinished."""
         self._loop = asyncio.get_running_loop()
         self._executor = ThreadPoolExecutor(self._render_workers, thread_name_prefix="emulator-render")
+        self._executor.submit(importlib.import_module, "skytells.emulator.media")  # Pillow, PyAV: load early
+        self.store.commit_per_turn(self._loop)
         for stored in self.store.unfinished_predictions():
             self._resume(stored)
 
     async def stop(self) -> None:
         """Stop every timer and render task (what is unfinished stays stored, to resume on start)."""
         self._drop_runs()
+        self.store.commit_per_turn(None)
         for task in list(self._tasks):
             task.cancel()
         if self._executor is not None:
@@ -398,16 +402,12 @@ class Engine:
 
     async def _render_and_succeed(self, run: Run) -> None:
         stored = run.stored
+        arguments = (self.store, run.model, stored.id, stored.body["input"], not self.shared_outputs)
         try:
-            files, text = await self.loop.run_in_executor(
-                self._executor,
-                _render_files,
-                self.store,
-                run.model,
-                stored.id,
-                stored.body["input"],
-                not self.shared_outputs,
-            )
+            if run.model.produces_text:  # a few string operations: not worth a thread hop
+                files, text = _render_files(*arguments)
+            else:
+                files, text = await self.loop.run_in_executor(self._executor, _render_files, *arguments)
         except Exception as exc:  # a renderer bug fails the prediction, never the server
             if self.runs.get(stored.id) is run:
                 self._finish(run, "failed", message=f"Output rendering failed: {type(exc).__name__}")
@@ -540,7 +540,7 @@ class Engine:
 def _render_files(
     store: Store, model: CatalogModel, prediction_id: str, inputs: dict[str, Any], unique: bool
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Render outputs and write them under the data directory (runs in the thread pool)."""
+    """Render outputs and write them under the data directory (in the thread pool, but for text)."""
     from skytells.emulator.media import render  # Pillow and PyAV load on first use
 
     rendered = render(model, inputs, unique=unique)

@@ -81,6 +81,7 @@ async def create_prediction(request: Request) -> Response:
     )
     if key is not None:
         state.store.remember_idempotent(account.id, key, body_hash, stored.id)
+    state.store.commit()  # stored, with its key, before anything answers
     await state.engine.settle_instant(stored.id)
     return await _answer_create(request, stored, wait and not model.is_video, status_code=201)
 

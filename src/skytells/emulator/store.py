@@ -1,7 +1,9 @@
 """SQLite persistence of accounts, predictions, idempotency keys and output files.
 
 One connection, used from the event loop thread only; WAL mode with ``synchronous=NORMAL`` keeps
-each commit to a write into the log (no fsync), which survives a killed process.
+each commit to a write into the log (no fsync), which survives a killed process. Bound to a running
+loop (:meth:`Store.commit_per_turn`), the writes of one loop turn share one transaction, committed at
+the end of that turn or earlier by :meth:`Store.commit` (a create commits before it answers).
 
 >>> store = Store("/tmp/emulator-data")
 >>> store.get_prediction("0b9c...") is None
@@ -10,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import sqlite3
@@ -119,14 +122,34 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def close(self) -> None:
+        self.commit()
         self._db.close()
+
+    # ---- transactions --------------------------------------------------------------------
+
+    def commit_per_turn(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Group the writes of each turn of `loop` into one transaction (None: commit every write)."""
+        self.commit()
+        self._loop = loop
+
+    def commit(self) -> None:
+        """Commit what is written so far."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    def _write(self, sql: str, args: Any = ()) -> None:
+        if self._loop is not None and not self._db.in_transaction:
+            self._db.execute("BEGIN")
+            self._loop.call_soon(self.commit)
+        self._db.execute(sql, args)
 
     # ---- accounts ------------------------------------------------------------------------
 
     def save_account(self, account: AccountRow) -> None:
-        self._db.execute(
+        self._write(
             "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
             (
                 account.id,
@@ -145,13 +168,13 @@ class Store:
     # ---- predictions ---------------------------------------------------------------------
 
     def insert_prediction(self, p: StoredPrediction) -> None:
-        self._db.execute(
+        self._write(
             "INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (p.id, p.account, p.model, p.status, p.created_at, p.origin, _dumps(p.plan), _dumps(p.body)),
         )
 
     def update_prediction(self, p: StoredPrediction) -> None:
-        self._db.execute(
+        self._write(
             "UPDATE predictions SET status = ?, plan = ?, body = ? WHERE id = ?",
             (p.status, _dumps(p.plan), _dumps(p.body), p.id),
         )
@@ -163,8 +186,8 @@ class Store:
         return _prediction_from_row(row) if row else None
 
     def delete_prediction(self, prediction_id: str) -> None:
-        self._db.execute("DELETE FROM predictions WHERE id = ?", (prediction_id,))
-        self._db.execute("DELETE FROM idempotency WHERE prediction_id = ?", (prediction_id,))
+        self._write("DELETE FROM predictions WHERE id = ?", (prediction_id,))
+        self._write("DELETE FROM idempotency WHERE prediction_id = ?", (prediction_id,))
         self.remove_files(prediction_id)
 
     def list_predictions(self, query: ListQuery) -> tuple[list[StoredPrediction], int]:
@@ -209,7 +232,7 @@ class Store:
         return (row[0], row[1]) if row else None
 
     def remember_idempotent(self, account: str, key: str, body_hash: str, prediction_id: str) -> None:
-        self._db.execute(
+        self._write(
             "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", (account, key, body_hash, prediction_id)
         )
 
@@ -225,9 +248,9 @@ class Store:
 
     def reset(self) -> None:
         """Forget every account, prediction, idempotency key and file."""
-        self._db.execute("DELETE FROM predictions")
-        self._db.execute("DELETE FROM idempotency")
-        self._db.execute("DELETE FROM accounts")
+        self._write("DELETE FROM predictions")
+        self._write("DELETE FROM idempotency")
+        self._write("DELETE FROM accounts")
         shutil.rmtree(self.files_root, ignore_errors=True)
         self.files_root.mkdir(exist_ok=True)
 
