@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -54,6 +55,29 @@ def test_a_restart_keeps_predictions_files_and_accounts(tmp_path: Path, plain: h
     assert still_held["status"] == "pending"
     assert listed["pagination"]["total"] == 3
     assert account["credits"] < 5
+
+
+def test_a_create_is_committed_before_it_answers_and_later_changes_soon_after(
+    tmp_path: Path, plain: httpx.Client
+) -> None:
+    """Writes of one loop turn share a transaction; a create commits before its 201 is sent."""
+    with EmulatorServer(fast_config(data_dir=str(tmp_path), speed=1.0)) as server:
+        server.admin("POST", "/outcomes", {"model": "flux-pro", "outcome": "instant", "count": 1})
+        reader = sqlite3.connect(tmp_path / "emulator.sqlite3")  # another connection sees commits only
+        try:
+            body = {"model": "truefusion-x", "input": {"prompt": "durable"}}
+            headers = {**KEY, "Idempotency-Key": "durable-1"}
+            created = plain.post(server.base_url + "/predictions", json=body, headers=headers).json()
+            rows = reader.execute("SELECT status FROM predictions WHERE id = ?", (created["id"],)).fetchall()
+            keys = reader.execute("SELECT key FROM idempotency WHERE prediction_id = ?", (created["id"],))
+            assert rows == [("pending",)] and keys.fetchall() == [("durable-1",)]
+
+            body = {"model": "flux-pro", "input": {"prompt": "finished before it answers"}}
+            done = plain.post(server.base_url + "/predictions", json=body, headers=KEY).json()
+            row = reader.execute("SELECT status FROM predictions WHERE id = ?", (done["id"],)).fetchone()
+            assert done["status"] == "succeeded" and row == ("succeeded",)
+        finally:
+            reader.close()
 
 
 def test_an_instant_prediction_cut_off_before_it_finished_resumes_from_its_start(
