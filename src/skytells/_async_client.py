@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import inspect
-import math
 import os
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -18,23 +15,21 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ._async_pools import AsyncPools
 from ._client import (
     BaseClient,
     Payload,
     PredictionRef,
-    build_request,
     closed_error,
-    configure,
     deprecated,
     failure_of,
     reply,
     reply_of,
-    shared_ssl_context,
     transport_failure,
 )
 from ._core import _flows as flows
 from ._core._arguments import create_call, fields_call, list_call, queue_call, run_call, wait_call
-from ._core._config import Config, resolve_config
+from ._core._config import resolve_config
 from ._core._effects import Failure, Flow, Notify, Reply, Request, Sleep
 from ._core._responses import error_from_failure
 from ._core._sse import StreamEvent
@@ -57,37 +52,6 @@ from .types._pagination import PaginatedResponse
 __all__ = ["AsyncModelsAPI", "AsyncPredictionsAPI", "AsyncSkytellsClient"]
 
 _T = TypeVar("_T")
-
-
-def _skip_missing_sniffio() -> None:
-    """httpcore looks for ``sniffio`` with an ``import`` on every async request; when it is not
-    installed each attempt scans ``sys.path`` again (about 30 file lookups per call). Recording the
-    absence once (``sys.modules["sniffio"] = None``) makes the failed import instant.
-
-    This is process-wide, so it is done when the first async client is created, not on
-    ``import skytells``. Nothing changes when ``sniffio`` is installed (trio depends on it, so a trio
-    program is never affected). A ``sniffio`` installed into the running process later imports only
-    after ``del sys.modules["sniffio"]``."""
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-#: connection pool of the async client: sized for thousands of concurrent predictions
-ASYNC_MAX_CONNECTIONS = 1000
-ASYNC_MAX_KEEPALIVE = 1000
-#: connections per underlying httpx pool. httpcore's pool does work proportional to its size on every
-#: request (and more for idle connections), so a large pool is split into shards of this size.
-POOL_SHARD_SIZE = 32
-
-
-def _make_pools(config: Config) -> list[httpx.AsyncClient]:
-    total = config.max_connections or ASYNC_MAX_CONNECTIONS
-    keepalive = min(config.max_keepalive_connections or ASYNC_MAX_KEEPALIVE, total)
-    shards = max(1, math.ceil(total / POOL_SHARD_SIZE))
-    limits = httpx.Limits(
-        max_connections=math.ceil(total / shards), max_keepalive_connections=math.ceil(keepalive / shards)
-    )
-    return [httpx.AsyncClient(limits=limits, verify=shared_ssl_context()) for _ in range(shards)]
 
 
 class AsyncPredictionsAPI:
@@ -186,9 +150,9 @@ class AsyncModelsAPI:
 
 class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
     """The asyncio Skytells client: the methods of :class:`SkytellsClient` as coroutines
-    (``queue()`` stays synchronous), on native ``httpx.AsyncClient`` connection pools (the
-    connections are split over pools of :data:`POOL_SHARD_SIZE`; an ``http_client`` you pass is the
-    only pool).
+    (``queue()`` stays synchronous), on native ``httpx.AsyncClient`` connection pools split into
+    small shards that run on asyncio's own transports (see :mod:`skytells._async_pools`); an
+    ``http_client`` you pass is used as the only pool.
 
     >>> async with AsyncSkytellsClient() as client:
     ...     results = await asyncio.gather(*(client.run("flux-pro", input={"prompt": p}) for p in prompts))
@@ -221,13 +185,8 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
             max_keepalive_connections=max_keepalive_connections,
         )
         super().__init__(config)
-        _skip_missing_sniffio()
-        self._owns_http = http_client is None
-        self._pools = [http_client] if http_client is not None else _make_pools(config)
-        for pool in self._pools:
-            configure(pool, config)
-        self._http = self._pools[0]
-        self._in_flight = [0] * len(self._pools)
+        self._pools = AsyncPools(config, http_client)
+        self._http = self._pools.first
         self.predictions = AsyncPredictionsAPI(self)
         self.models = AsyncModelsAPI(self)
 
@@ -425,8 +384,7 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
 
     async def aclose(self) -> None:
         """Close the pooled connections (not those of an ``http_client`` you passed in)."""
-        if self._owns_http:
-            await asyncio.gather(*(pool.aclose() for pool in self._pools))
+        await self._pools.aclose()
 
     async def __aenter__(self) -> AsyncSkytellsClient:
         return self
@@ -469,29 +427,14 @@ class AsyncSkytellsClient(BaseClient[AsyncPrediction]):
         await _sleep(effect.seconds, effect.signal)
 
     async def _send(self, request: Request) -> Reply | Failure:
-        if self._http.is_closed:
+        if self._pools.is_closed:
             raise closed_error()
         started = time.perf_counter()
-        shard = self._pick_pool()
-        http = self._pools[shard]
-        self._in_flight[shard] += 1
         try:
-            response = await http.send(build_request(http, request, self._ctx.config))
+            response = await self._pools.send(request, self._ctx.config)
         except httpx.TransportError as exc:
             return transport_failure(request, exc, self._ctx.config)
-        finally:
-            self._in_flight[shard] -= 1
         return reply_of(request, response, started)
-
-    def _pick_pool(self) -> int:
-        """The first pool with a free connection slot, else the least busy: a lone caller always
-        reuses one warm connection, a burst spreads over every pool."""
-        if len(self._pools) == 1:
-            return 0
-        for index, count in enumerate(self._in_flight):
-            if count < POOL_SHARD_SIZE:
-                return index
-        return self._in_flight.index(min(self._in_flight))
 
     async def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
         files = await self._drive(flows.download(self._ctx, prediction))

@@ -18,7 +18,7 @@ from skytells import (
     RequestTimeoutError,
     SkytellsClient,
 )
-from skytells._async_client import POOL_SHARD_SIZE
+from skytells._async_pools import SHARD_SIZE
 from tests.core.core_support import FAKE_KEY
 
 BASE = "https://api.example.test/v1"
@@ -152,15 +152,16 @@ async def test_async_abort_with_an_asyncio_event():
 
 
 async def test_the_async_pool_is_split_and_a_lone_caller_stays_on_one_shard():
-    size = POOL_SHARD_SIZE
+    size = SHARD_SIZE
     client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=4 * size)
-    assert len(client._pools) == 4
-    assert client._pick_pool() == 0
-    client._in_flight[:] = [size, 10, 0, 0]
-    assert client._pick_pool() == 1
-    client._in_flight[:] = [size] * 4
-    assert client._pick_pool() == 0
-    client._in_flight[:] = [size + 6, size, size + 1, size + 2]
-    assert client._pick_pool() == 1
+    pools = client._pools
+    assert len(pools.shards) == 4
+    assert pools._pick() == 0
+    pools._in_flight[:] = [size, 3, 0, 0]
+    assert pools._pick() == 1
+    pools._in_flight[:] = [size] * 4
+    assert pools._pick() == 0
+    pools._in_flight[:] = [size + 6, size, size + 1, size + 2]
+    assert pools._pick() == 1
     await client.aclose()
-    assert all(pool.is_closed for pool in client._pools)
+    assert all(shard.is_closed for shard in pools.shards)

@@ -1,0 +1,135 @@
+"""The async client's connections: one large pool kept as many small httpx pools ("shards").
+
+Each time a response is released, httpcore's pool walks its connections and, for every idle one,
+counts the idle ones again: work that grows with the square of the pool's size. A single pool of a
+thousand connections spends more CPU on that than on HTTP, so the async client keeps shards of
+:data:`SHARD_SIZE` connections, each an ``httpx.AsyncClient`` whose connections run on
+:class:`~skytells._asyncio_backend.AsyncioBackend`, and sends each request to the first shard with a
+free connection (a lone caller keeps reusing one warm connection).
+
+A request goes straight to the transport httpx chose for its URL (so proxies from the environment
+still apply). The client-level layers on the way (auth flows, redirects, the cookie jar, event
+hooks) are features the SDK does not use, and they cost about a sixth of the client's CPU per call.
+An ``http_client`` passed in by the caller is used as given, through its own ``send``.
+
+Example::
+
+    pools = AsyncPools(config)
+    response = await pools.send(request, config)
+    await pools.aclose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import math
+import sys
+
+import httpx
+
+from ._asyncio_backend import use_asyncio_backend
+from ._client import build_request, configure, shared_ssl_context
+from ._core._config import Config
+from ._core._effects import Request
+
+__all__ = ["DEFAULT_MAX_CONNECTIONS", "DEFAULT_MAX_KEEPALIVE", "SHARD_SIZE", "AsyncPools"]
+
+#: connection limits of the async client: sized for thousands of concurrent predictions
+DEFAULT_MAX_CONNECTIONS = 1000
+DEFAULT_MAX_KEEPALIVE = 1000
+#: connections per shard
+SHARD_SIZE = 8
+
+
+def _skip_missing_sniffio() -> None:
+    """httpcore looks for ``sniffio`` with an ``import`` on every async request; when it is not
+    installed each attempt scans ``sys.path`` again (about 30 file lookups per call). Recording the
+    absence once (``sys.modules["sniffio"] = None``) makes the failed import instant.
+
+    This is process-wide, so it is done when the first async client is created, not on
+    ``import skytells``. Nothing changes when ``sniffio`` is installed (trio depends on it, so a trio
+    program is never affected). A ``sniffio`` installed into the running process later imports only
+    after ``del sys.modules["sniffio"]``."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+class AsyncPools:
+    """The shards of one async client (or the caller's own ``http_client`` alone)."""
+
+    def __init__(self, config: Config, http_client: httpx.AsyncClient | None = None) -> None:
+        _skip_missing_sniffio()
+        self.owned = http_client is None
+        if http_client is None:
+            self.shards, self._capacity = _make_shards(config)
+        else:
+            self.shards, self._capacity = [http_client], 0
+        for shard in self.shards:
+            configure(shard, config)
+        self._in_flight = [0] * len(self.shards)
+
+    @property
+    def first(self) -> httpx.AsyncClient:
+        """The shard a single long request (an event stream) uses."""
+        return self.shards[0]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.shards[0].is_closed
+
+    async def send(self, request: Request, config: Config) -> httpx.Response:
+        """Send `request` on the first shard with a free connection; the response is read in full."""
+        index = self._pick()
+        http = self.shards[index]
+        self._in_flight[index] += 1
+        try:
+            built = build_request(http, request, config)
+            if not self.owned:
+                return await http.send(built)
+            return await _send_on_transport(http, built)
+        finally:
+            self._in_flight[index] -= 1
+
+    async def aclose(self) -> None:
+        """Close every shard (not an ``http_client`` the caller passed in)."""
+        if self.owned:
+            await asyncio.gather(*(shard.aclose() for shard in self.shards))
+
+    def _pick(self) -> int:
+        """The first shard with a free connection slot, else the least busy."""
+        in_flight = self._in_flight
+        if len(in_flight) == 1:
+            return 0
+        for index, count in enumerate(in_flight):
+            if count < self._capacity:
+                return index
+        return in_flight.index(min(in_flight))
+
+
+def _make_shards(config: Config) -> tuple[list[httpx.AsyncClient], int]:
+    """The shards for the configured limits, and the connections each may open."""
+    total = config.max_connections or DEFAULT_MAX_CONNECTIONS
+    keepalive = min(config.max_keepalive_connections or DEFAULT_MAX_KEEPALIVE, total)
+    count = max(1, math.ceil(total / SHARD_SIZE))
+    capacity = math.ceil(total / count)
+    limits = httpx.Limits(max_connections=capacity, max_keepalive_connections=math.ceil(keepalive / count))
+    shards = [httpx.AsyncClient(limits=limits, verify=shared_ssl_context()) for _ in range(count)]
+    for shard in shards:
+        use_asyncio_backend(shard)
+    return shards, capacity
+
+
+async def _send_on_transport(http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """What ``http.send(request)`` does for the SDK's requests, without the layers it does not use."""
+    try:
+        response = await http._transport_for_url(request.url).handle_async_request(request)
+        response.request = request
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+    except httpx.TransportError as exc:
+        exc.request = request
+        raise
+    return response

@@ -1,0 +1,217 @@
+"""The async client's own connections: httpcore on asyncio transports, split into shards.
+
+Most behaviour of these connections is covered by every async test that uses the client's own pools.
+Here are the cases the emulator does not produce on its own, against small real servers on
+127.0.0.1: a body far larger than the read buffer, a server closing an idle keep-alive connection,
+TLS, a server that never answers, a refused connection, and a proxy from the environment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from skytells import AsyncSkytellsClient, SkytellsError
+from skytells._asyncio_backend import HIGH_WATER, use_asyncio_backend
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def http_server(handler: Handler, tls: ssl.SSLContext | None = None) -> AsyncIterator[str]:
+    """A bare HTTP/1.1 server on 127.0.0.1 running `handler` per connection; yields its origin."""
+    server = await asyncio.start_server(handler, "127.0.0.1", 0, ssl=tls)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"{'https' if tls else 'http'}://{'localhost' if tls else '127.0.0.1'}:{port}"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def read_request(reader: asyncio.StreamReader) -> bytes | None:
+    """One request's head (its body is skipped); None when the client closed the connection."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return None
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            await reader.readexactly(int(line.split(b":")[1]))
+    return head
+
+
+def response(body: bytes, *extra: str) -> bytes:
+    head = ["HTTP/1.1 200 OK", f"Content-Length: {len(body)}", "Content-Type: application/octet-stream"]
+    return ("\r\n".join([*head, *extra]) + "\r\n\r\n").encode() + body
+
+
+def backend_client(**kwargs: object) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(trust_env=False, **kwargs)  # type: ignore[arg-type]
+    use_asyncio_backend(client)
+    return client
+
+
+async def test_a_body_many_times_the_read_buffer_arrives_whole_when_read_slowly():
+    body = bytes(range(256)) * (12 * HIGH_WATER // 256)  # 3 MiB: reading pauses and resumes
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(response(body))
+        await writer.drain()
+        writer.close()
+
+    async with http_server(handler) as origin, backend_client() as http:
+        async with http.stream("GET", origin + "/big") as streamed:
+            parts = []
+            async for part in streamed.aiter_raw():
+                parts.append(part)
+                await asyncio.sleep(0)  # the consumer lags behind the socket
+        assert b"".join(parts) == body
+
+
+async def test_a_keep_alive_connection_the_server_closed_while_idle_is_replaced():
+    connections: list[int] = []
+    closed = asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(len(connections))
+        if await read_request(reader) is None:
+            return
+        writer.write(response(b"first" if len(connections) == 1 else b"second"))
+        await writer.drain()
+        writer.close()  # no "Connection: close": the client thinks it may reuse the connection
+        await writer.wait_closed()
+        closed.set()
+
+    async with http_server(handler) as origin, backend_client() as http:
+        assert (await http.get(origin + "/")).content == b"first"
+        await closed.wait()
+        second = await http.get(origin + "/")
+    assert second.content == b"second"
+    assert len(connections) == 2
+
+
+async def test_a_close_the_loop_has_not_read_yet_is_still_seen_before_reuse():
+    """The server closes while this loop is busy (blocked here on purpose): only the socket knows."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    answered, closed = threading.Event(), threading.Event()
+
+    def serve() -> None:
+        for body in (b"first", b"second"):
+            conn, _ = listener.accept()
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                conn.sendall(response(body))
+                answered.wait(10)  # keep the connection open until the client has read the answer
+            closed.set()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        async with backend_client() as http:
+            assert (await http.get(origin + "/")).content == b"first"
+            answered.set()
+            assert closed.wait(10)  # blocks the loop: the FIN is in the kernel, unread by asyncio
+            assert (await http.get(origin + "/")).content == b"second"
+    finally:
+        thread.join(10)
+        listener.close()
+
+
+async def test_tls_connections_verify_the_server_and_expose_the_session(tmp_path):
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await read_request(reader) is not None:
+            writer.write(response(b"over tls"))
+            await writer.drain()
+        writer.close()
+
+    async with http_server(handler, tls=server_context) as origin:
+        async with backend_client(verify=client_context) as http:
+            answered = await http.get(origin + "/")
+            again = await http.get(origin + "/")
+            stream = answered.extensions["network_stream"]
+            assert answered.content == again.content == b"over tls"
+            assert stream.get_extra_info("ssl_object").version().startswith("TLS")
+        async with backend_client(verify=ssl.create_default_context()) as untrusting:
+            with pytest.raises(httpx.ConnectError):
+                await untrusting.get(origin + "/")
+
+
+async def test_a_server_that_never_answers_is_a_read_timeout():
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await reader.read()  # holds the connection until the client gives up
+
+    async with http_server(handler) as origin, backend_client(timeout=0.2) as http:
+        with pytest.raises(httpx.ReadTimeout):
+            await http.get(origin + "/")
+
+        client = AsyncSkytellsClient("sk-test-timeouts", base_url=origin + "/v1", timeout=200)
+        with pytest.raises(SkytellsError) as info:
+            await client.models.list()
+        await client.aclose()
+    assert info.value.error_id == "REQUEST_TIMEOUT"
+
+
+async def test_a_refused_connection_is_a_network_error():
+    async with http_server(read_request) as origin:  # a port that was open a moment ago
+        pass
+    client = AsyncSkytellsClient("sk-test-refused", base_url=origin + "/v1")
+    with pytest.raises(SkytellsError) as info:
+        await client.models.list()
+    await client.aclose()
+    assert info.value.error_id == "NETWORK_ERROR"
+
+
+async def test_a_proxy_from_the_environment_is_used(emulator, api_key, monkeypatch):
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", emulator.root_url)  # the emulator answers as the proxy
+    client = AsyncSkytellsClient(api_key, base_url="http://api.skytells.invalid/v1")
+    try:
+        models = await client.models.list()
+    finally:
+        await client.aclose()
+    assert any(model["name"] for model in models)
+
+
+async def test_many_concurrent_runs_spread_over_the_shards_and_all_finish(base_url, api_key):
+    async with AsyncSkytellsClient(api_key, base_url=base_url, max_connections=64) as client:
+        predictions = await asyncio.gather(
+            *(client.run("gpt-5-mini", input={"prompt": f"burst {i}"}) for i in range(200))
+        )
+        opened = [len(shard._transport._pool.connections) for shard in client._pools.shards]
+    assert [p["input"]["prompt"] for p in predictions] == [f"burst {i}" for i in range(200)]
+    assert {p.status for p in predictions} == {"succeeded"}
+    assert len(opened) == 8 and all(0 < count <= 8 for count in opened), opened
+
+
+async def test_cancelling_a_held_create_frees_the_only_connection(emulator, base_url, api_key):
+    emulator.admin("POST", "/outcomes", json={"model": "flux-pro", "outcome": "pending", "count": 1})
+    async with AsyncSkytellsClient(api_key, base_url=base_url, max_connections=1, timeout=5_000) as client:
+        held = asyncio.create_task(client.predictions.create("flux-pro", {"prompt": "held"}, await_=True))
+        while emulator.admin("GET", "/outcomes"):  # the held create used the rule up: it is being held
+            await asyncio.sleep(0.01)
+        held.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await held
+        models = await client.models.list()
+    assert models
