@@ -68,6 +68,8 @@ class AsyncPools:
         for shard in self.shards:
             configure(shard, config)
         self._in_flight = [0] * len(self.shards)
+        #: the shortcut needs one private httpx method (present from 0.18 to 0.28); without it, ``send``
+        self._direct = self.owned and callable(getattr(httpx.AsyncClient, "_transport_for_url", None))
 
     @property
     def first(self) -> httpx.AsyncClient:
@@ -85,7 +87,7 @@ class AsyncPools:
         self._in_flight[index] += 1
         try:
             built = build_request(http, request, config)
-            if not self.owned:
+            if not self._direct:
                 return await http.send(built)
             return await _send_on_transport(http, built)
         finally:

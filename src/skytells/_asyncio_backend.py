@@ -306,7 +306,8 @@ def use_asyncio_backend(client: httpx.AsyncClient) -> None:
     A pool of another kind (a custom transport) is left alone.
     """
     backend = AsyncioBackend()
-    for transport in (client._transport, *client._mounts.values()):
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    for transport in transports:
         pool = getattr(transport, "_pool", None)
         if isinstance(pool, httpcore.AsyncConnectionPool) and hasattr(pool, "_network_backend"):
             pool._network_backend = backend
