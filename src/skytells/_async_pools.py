@@ -12,6 +12,9 @@ still apply). The client-level layers on the way (auth flows, redirects, the coo
 hooks) are features the SDK does not use, and they cost about a sixth of the client's CPU per call.
 An ``http_client`` passed in by the caller is used as given, through its own ``send``.
 
+At most :data:`STARTS_PER_TURN` requests start per turn of the event loop (``_Ramp``), so a burst of
+calls puts its first requests on the wire while the rest are still being prepared.
+
 Example::
 
     pools = AsyncPools(config)
@@ -22,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import collections
 import importlib.util
 import math
 import sys
@@ -40,6 +44,8 @@ DEFAULT_MAX_CONNECTIONS = 1000
 DEFAULT_MAX_KEEPALIVE = 1000
 #: connections per shard
 SHARD_SIZE = 8
+#: requests that may start in one turn of the event loop (see `_Ramp`)
+STARTS_PER_TURN = 16
 
 
 def _skip_missing_sniffio() -> None:
@@ -53,6 +59,52 @@ def _skip_missing_sniffio() -> None:
     after ``del sys.modules["sniffio"]``."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+class _Ramp:
+    """Lets at most `per_turn` requests start in one turn of the event loop; the others wait, in order,
+    for the next turns.
+
+    A burst of calls (``asyncio.gather`` of a thousand ``run()``) would otherwise prepare every request
+    and start every connect before the loop looks at a finished connect again, so nothing reaches the
+    server until all of them are prepared. Admitted a few dozen at a time, the first requests are on
+    the wire while the rest are still being prepared.
+    """
+
+    def __init__(self, per_turn: int) -> None:
+        self.per_turn = per_turn
+        self._started = 0
+        self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._turn_loop: asyncio.AbstractEventLoop | None = None  # the loop a turn callback is queued on
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._turn_loop is not loop:  # first use, or a new loop after the old one stopped
+            self._started, self._waiting = 0, collections.deque()
+        if self._started < self.per_turn and not self._waiting:
+            self._started += 1
+            self._schedule(loop)
+            return
+        waiter = loop.create_future()
+        self._waiting.append(waiter)
+        self._schedule(loop)
+        await waiter
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._turn_loop is not loop:
+            self._turn_loop = loop
+            loop.call_soon(self._next_turn)
+
+    def _next_turn(self) -> None:
+        loop, self._turn_loop = self._turn_loop, None
+        self._started = 0
+        while self._waiting and self._started < self.per_turn:
+            waiter = self._waiting.popleft()
+            if not waiter.done():  # a cancelled caller gives its place up
+                waiter.set_result(None)
+                self._started += 1
+        if loop is not None and (self._waiting or self._started):
+            self._schedule(loop)
 
 
 class AsyncPools:
@@ -70,6 +122,7 @@ class AsyncPools:
         self._in_flight = [0] * len(self.shards)
         #: the shortcut needs one private httpx method (present from 0.18 to 0.28); without it, ``send``
         self._direct = self.owned and callable(getattr(httpx.AsyncClient, "_transport_for_url", None))
+        self._ramp = _Ramp(STARTS_PER_TURN)
 
     @property
     def first(self) -> httpx.AsyncClient:
@@ -82,6 +135,7 @@ class AsyncPools:
 
     async def send(self, request: Request, config: Config) -> httpx.Response:
         """Send `request` on the first shard with a free connection; the response is read in full."""
+        await self._ramp.start()
         index = self._pick()
         http = self.shards[index]
         self._in_flight[index] += 1

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsError
+from skytells._async_pools import _Ramp
 from skytells._asyncio_backend import HIGH_WATER, use_asyncio_backend
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -215,3 +216,58 @@ async def test_cancelling_a_held_create_frees_the_only_connection(emulator, base
             await held
         models = await client.models.list()
     assert models
+
+
+async def test_a_burst_starts_a_few_requests_per_loop_turn_in_call_order():
+    ramp = _Ramp(per_turn=4)
+    turn = 0
+
+    def tick() -> None:  # runs once per loop turn while the test lasts
+        nonlocal turn
+        turn += 1
+        if not done.is_set():
+            asyncio.get_running_loop().call_soon(tick)
+
+    done = asyncio.Event()
+    admitted: list[tuple[int, int]] = []
+
+    async def call(n: int) -> None:
+        await ramp.start()
+        admitted.append((n, turn))
+
+    asyncio.get_running_loop().call_soon(tick)
+    tasks = [asyncio.create_task(call(n)) for n in range(22)]
+    await asyncio.sleep(0)
+    tasks[5].cancel()  # a caller cancelled while it waits gives its place up
+    await asyncio.gather(*tasks, return_exceptions=True)
+    done.set()
+
+    assert [n for n, _ in admitted] == [n for n in range(22) if n != 5]
+    per_turn: dict[int, int] = {}
+    for _, at in admitted:
+        per_turn[at] = per_turn.get(at, 0) + 1
+    assert max(per_turn.values()) == 4 and len(per_turn) == 6
+
+
+def test_the_ramp_starts_afresh_on_a_new_event_loop():
+    """A client used under one `asyncio.run()` and then another must not wait on the first loop."""
+    ramp = _Ramp(per_turn=1)
+
+    abandoned: list[asyncio.Task[None]] = []
+
+    async def leave_one_waiting() -> None:
+        for _ in range(3):  # one starts at once, one in the next turn, the last in a turn never run
+            abandoned.append(asyncio.ensure_future(ramp.start()))
+        await asyncio.sleep(0)
+
+    first = asyncio.new_event_loop()
+    first.run_until_complete(leave_one_waiting())
+    first.close()
+    assert len(ramp._waiting) == 1
+    for task in abandoned:
+        task._log_destroy_pending = False  # type: ignore[attr-defined]  # left on a closed loop on purpose
+
+    async def burst() -> None:
+        await asyncio.wait_for(asyncio.gather(*(ramp.start() for _ in range(3))), 5)
+
+    asyncio.run(burst())
