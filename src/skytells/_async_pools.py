@@ -5,7 +5,8 @@ counts the idle ones again: work that grows with the square of the pool's size. 
 thousand connections spends more CPU on that than on HTTP, so the async client keeps shards of
 :data:`SHARD_SIZE` connections, each an ``httpx.AsyncClient`` whose connections run on
 :class:`~skytells._asyncio_backend.AsyncioBackend`, and sends each request to the first shard with a
-free connection (a lone caller keeps reusing one warm connection).
+free connection (a lone caller keeps reusing one warm connection). Shards are made when a burst
+first needs them, so a client costs one shard until then.
 
 A request goes straight to the transport httpx chose for its URL (so proxies from the environment
 still apply). The client-level layers on the way (auth flows, redirects, the cookie jar, event
@@ -33,11 +34,11 @@ import sys
 import httpx
 
 from ._asyncio_backend import use_asyncio_backend
-from ._client import build_request, configure, shared_ssl_context
+from ._client import build_request, closed_error, configure, shared_ssl_context
 from ._core._config import Config
 from ._core._effects import Request
 
-__all__ = ["DEFAULT_MAX_CONNECTIONS", "DEFAULT_MAX_KEEPALIVE", "SHARD_SIZE", "AsyncPools"]
+__all__ = ["DEFAULT_MAX_CONNECTIONS", "DEFAULT_MAX_KEEPALIVE", "SHARD_SIZE", "STARTS_PER_TURN", "AsyncPools"]
 
 #: connection limits of the async client: sized for thousands of concurrent predictions
 DEFAULT_MAX_CONNECTIONS = 1000
@@ -67,8 +68,8 @@ class _Ramp:
 
     A burst of calls (``asyncio.gather`` of a thousand ``run()``) would otherwise prepare every request
     and start every connect before the loop looks at a finished connect again, so nothing reaches the
-    server until all of them are prepared. Admitted a few dozen at a time, the first requests are on
-    the wire while the rest are still being prepared.
+    server until all of them are prepared. Admitted a few at a time, the first requests are on the
+    wire while the rest are still being prepared.
     """
 
     def __init__(self, per_turn: int) -> None:
@@ -113,13 +114,24 @@ class AsyncPools:
     def __init__(self, config: Config, http_client: httpx.AsyncClient | None = None) -> None:
         _skip_missing_sniffio()
         self.owned = http_client is None
+        self._config = config
+        self._closed = False
         if http_client is None:
-            self.shards, self._capacity = _make_shards(config)
+            total = config.max_connections or DEFAULT_MAX_CONNECTIONS
+            keepalive = min(config.max_keepalive_connections or DEFAULT_MAX_KEEPALIVE, total)
+            self._max_shards = max(1, math.ceil(total / SHARD_SIZE))
+            self._capacity = math.ceil(total / self._max_shards)
+            self._limits = httpx.Limits(
+                max_connections=self._capacity,
+                max_keepalive_connections=math.ceil(keepalive / self._max_shards),
+            )
+            self.shards: list[httpx.AsyncClient] = []
+            self._in_flight: list[int] = []
+            self._add_shard()  # the rest are made when a burst needs them
         else:
-            self.shards, self._capacity = [http_client], 0
-        for shard in self.shards:
-            configure(shard, config)
-        self._in_flight = [0] * len(self.shards)
+            self._max_shards, self._capacity = 1, 0
+            configure(http_client, config)
+            self.shards, self._in_flight = [http_client], [0]
         #: the shortcut needs one private httpx method (present from 0.18 to 0.28); without it, ``send``
         self._direct = self.owned and callable(getattr(httpx.AsyncClient, "_transport_for_url", None))
         self._ramp = _Ramp(STARTS_PER_TURN)
@@ -131,11 +143,13 @@ class AsyncPools:
 
     @property
     def is_closed(self) -> bool:
-        return self.shards[0].is_closed
+        return self._closed or self.shards[0].is_closed
 
     async def send(self, request: Request, config: Config) -> httpx.Response:
         """Send `request` on the first shard with a free connection; the response is read in full."""
         await self._ramp.start()
+        if self.is_closed:  # closed while this call waited for its turn
+            raise closed_error()
         index = self._pick()
         http = self.shards[index]
         self._in_flight[index] += 1
@@ -150,30 +164,29 @@ class AsyncPools:
     async def aclose(self) -> None:
         """Close every shard (not an ``http_client`` the caller passed in)."""
         if self.owned:
+            self._closed = True
             await asyncio.gather(*(shard.aclose() for shard in self.shards))
 
     def _pick(self) -> int:
-        """The first shard with a free connection slot, else the least busy."""
+        """The first shard with a free connection slot (a new one if all are busy and the limits
+        allow it), else the least busy."""
         in_flight = self._in_flight
-        if len(in_flight) == 1:
+        if self._max_shards == 1:
             return 0
         for index, count in enumerate(in_flight):
             if count < self._capacity:
                 return index
+        if len(self.shards) < self._max_shards:
+            return self._add_shard()
         return in_flight.index(min(in_flight))
 
-
-def _make_shards(config: Config) -> tuple[list[httpx.AsyncClient], int]:
-    """The shards for the configured limits, and the connections each may open."""
-    total = config.max_connections or DEFAULT_MAX_CONNECTIONS
-    keepalive = min(config.max_keepalive_connections or DEFAULT_MAX_KEEPALIVE, total)
-    count = max(1, math.ceil(total / SHARD_SIZE))
-    capacity = math.ceil(total / count)
-    limits = httpx.Limits(max_connections=capacity, max_keepalive_connections=math.ceil(keepalive / count))
-    shards = [httpx.AsyncClient(limits=limits, verify=shared_ssl_context()) for _ in range(count)]
-    for shard in shards:
+    def _add_shard(self) -> int:
+        shard = httpx.AsyncClient(limits=self._limits, verify=shared_ssl_context())
         use_asyncio_backend(shard)
-    return shards, capacity
+        configure(shard, self._config)
+        self.shards.append(shard)
+        self._in_flight.append(0)
+        return len(self.shards) - 1
 
 
 async def _send_on_transport(http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsError
-from skytells._async_pools import _Ramp
+from skytells._async_pools import STARTS_PER_TURN, _Ramp
 from skytells._asyncio_backend import HIGH_WATER, use_asyncio_backend
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -216,6 +216,19 @@ async def test_cancelling_a_held_create_frees_the_only_connection(emulator, base
             await held
         models = await client.models.list()
     assert models
+
+
+async def test_calls_still_waiting_for_their_turn_when_the_client_closes_get_the_closed_error(
+    base_url, api_key
+):
+    client = AsyncSkytellsClient(api_key, base_url=base_url)
+    calls = [asyncio.ensure_future(client.models.list()) for _ in range(40)]
+    await asyncio.sleep(0)  # 16 have started; the others wait for later turns of the loop
+    await client.aclose()
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    late = results[STARTS_PER_TURN:]
+    assert all(isinstance(r, SkytellsError) and r.error_id == "SDK_ERROR" for r in late), late
+    assert all(shard.is_closed for shard in client._pools.shards)
 
 
 async def test_a_burst_starts_a_few_requests_per_loop_turn_in_call_order():

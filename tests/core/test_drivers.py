@@ -155,12 +155,17 @@ async def test_the_async_pool_is_split_and_a_lone_caller_stays_on_one_shard():
     size = SHARD_SIZE
     client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=4 * size)
     pools = client._pools
-    assert len(pools.shards) == 4
-    assert pools._pick() == 0
-    pools._in_flight[:] = [size, 3, 0, 0]
+    assert len(pools.shards) == 1 and pools._pick() == 0  # one shard until a burst needs more
+    pools._in_flight[:] = [size]
+    assert pools._pick() == 1 and len(pools.shards) == 2
+    pools._in_flight[:] = [size, 3]
     assert pools._pick() == 1
+    pools._in_flight[:] = [size, size]
+    assert pools._pick() == 2
+    pools._in_flight[:] = [size, size, size]
+    assert pools._pick() == 3 and len(pools.shards) == 4
     pools._in_flight[:] = [size] * 4
-    assert pools._pick() == 0
+    assert pools._pick() == 0 and len(pools.shards) == 4  # the limit is reached: the least busy
     pools._in_flight[:] = [size + 6, size, size + 1, size + 2]
     assert pools._pick() == 1
     await client.aclose()
