@@ -60,7 +60,7 @@ def test_a_restart_keeps_predictions_files_and_accounts(tmp_path: Path, plain: h
 def test_a_create_is_committed_before_it_answers_and_later_changes_soon_after(
     tmp_path: Path, plain: httpx.Client
 ) -> None:
-    """Writes of one loop turn share a transaction; a create commits before its 201 is sent."""
+    """Writes of one loop turn share a transaction; a request commits what it changed before it answers."""
     with EmulatorServer(fast_config(data_dir=str(tmp_path), speed=1.0)) as server:
         server.admin("POST", "/outcomes", {"model": "flux-pro", "outcome": "instant", "count": 1})
         reader = sqlite3.connect(tmp_path / "emulator.sqlite3")  # another connection sees commits only
@@ -76,6 +76,14 @@ def test_a_create_is_committed_before_it_answers_and_later_changes_soon_after(
             done = plain.post(server.base_url + "/predictions", json=body, headers=KEY).json()
             row = reader.execute("SELECT status FROM predictions WHERE id = ?", (done["id"],)).fetchone()
             assert done["status"] == "succeeded" and row == ("succeeded",)
+
+            url = f"{server.base_url}/predictions/{created['id']}"
+            assert plain.post(url + "/cancel", headers=KEY).json()["status"] == "cancelled"
+            row = reader.execute("SELECT status FROM predictions WHERE id = ?", (created["id"],)).fetchone()
+            assert row == ("cancelled",)
+            assert plain.delete(url + "/delete", headers=KEY).status_code < 300
+            gone = reader.execute("SELECT status FROM predictions WHERE id = ?", (created["id"],)).fetchall()
+            assert gone == []
         finally:
             reader.close()
 

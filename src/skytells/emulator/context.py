@@ -95,6 +95,7 @@ def method_route(path: str, **handlers: Any) -> Route:
     async def endpoint(request: Request) -> Response:
         method = "GET" if request.method == "HEAD" else request.method
         response: Response = await handlers[method](request)
+        emulator_state(request).store.commit()  # what a request changed is stored before it answers
         return response
 
     return Route(path, endpoint, methods=list(handlers))

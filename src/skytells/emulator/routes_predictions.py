@@ -81,11 +81,8 @@ async def create_prediction(request: Request) -> Response:
     )
     if key is not None:
         state.store.remember_idempotent(account.id, key, body_hash, stored.id)
-    held = wait and not model.is_video
-    if not held:
-        state.store.commit()  # stored, with its key, before the answer (a held one answers turns later)
     await state.engine.settle_instant(stored.id)
-    return await _answer_create(request, stored, held, status_code=201)
+    return await _answer_create(request, stored, wait and not model.is_video, status_code=201)
 
 
 async def _answer_create(

@@ -3,7 +3,7 @@
 One connection, used from the event loop thread only; WAL mode with ``synchronous=NORMAL`` keeps
 each commit to a write into the log (no fsync), which survives a killed process. Bound to a running
 loop (:meth:`Store.commit_per_turn`), the writes of one loop turn share one transaction, committed at
-the end of that turn or earlier by :meth:`Store.commit` (a create commits before it answers).
+the end of that turn or earlier by :meth:`Store.commit` (every route commits before it answers).
 
 >>> store = Store("/tmp/emulator-data")
 >>> store.get_prediction("0b9c...") is None
