@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import ipaddress
-import select
 import ssl
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
@@ -30,6 +29,7 @@ from typing import Any
 
 import httpcore
 import httpx
+from httpcore._utils import is_socket_readable
 
 __all__ = ["AsyncioBackend", "use_asyncio_backend"]
 
@@ -211,7 +211,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":  # asked of idle connections: has the server sent or closed anything?
-            return bool(self._protocol.chunks) or self._protocol.eof or _socket_readable(self._transport)
+            unread = self._protocol.chunks or self._protocol.eof  # else ask the socket, as httpcore does
+            return bool(unread) or is_socket_readable(self._transport.get_extra_info("socket"))
         name = _EXTRA_INFO.get(info)
         return None if name is None else self._transport.get_extra_info(name)
 
@@ -237,9 +238,9 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        if socket_options or not _is_asyncio():
+        loop = _asyncio_loop()
+        if socket_options or loop is None:
             return await self._other().connect_tcp(host, port, timeout, local_address, socket_options)
-        loop = asyncio.get_running_loop()
         try:
             connecting = loop.create_connection(
                 lambda: _ConnectionProtocol(loop),
@@ -266,22 +267,10 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         return await self._other().connect_unix_socket(path, timeout, socket_options)
 
     async def sleep(self, seconds: float) -> None:
-        if _is_asyncio():
+        if _asyncio_loop() is not None:
             await asyncio.sleep(seconds)
         else:
             await self._other().sleep(seconds)
-
-
-def _socket_readable(transport: asyncio.Transport) -> bool:
-    """Whether the kernel holds data or a close for the socket that the loop has not read yet."""
-    sock = transport.get_extra_info("socket")
-    if sock is None or sock.fileno() < 0:
-        return True
-    if not hasattr(select, "poll"):  # Windows
-        return bool(select.select([sock], [], [], 0)[0])
-    poller = select.poll()  # poll, unlike select, takes descriptors above 1024
-    poller.register(sock.fileno(), select.POLLIN)
-    return bool(poller.poll(0))
 
 
 def _is_ip_address(host: str) -> bool:
@@ -292,12 +281,12 @@ def _is_ip_address(host: str) -> bool:
     return True
 
 
-def _is_asyncio() -> bool:
+def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
+    """The running asyncio loop; None under another event loop (trio)."""
     try:
-        asyncio.get_running_loop()
+        return asyncio.get_running_loop()
     except RuntimeError:
-        return False
-    return True
+        return None
 
 
 def use_asyncio_backend(client: httpx.AsyncClient) -> None:
