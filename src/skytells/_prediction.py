@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._core._outputs import normalise_outputs, status_of
+from ._core._outputs import normalise_outputs
 from ._core._sse import StreamEvent
+from ._core._status import status_of
 from ._exceptions import SkytellsError
 
 if TYPE_CHECKING:

@@ -282,24 +282,24 @@ def sdk(request: pytest.FixtureRequest, emulator: Any, base_url: str, api_key: s
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
     """Record the waits the SDK's drivers ask for (retry backoff, polling) and skip them.
 
-    Both drivers perform every wait through their `_sleep(effect)`; the flows decide the durations, so
-    recording them checks the schedule without waiting for it. An abort signal is still honoured: the
-    flow looks at it after the (skipped) wait.
+    Both drivers perform every wait through their module's `sleep(seconds, signal)`; the flows decide
+    the durations, so recording them checks the schedule without waiting for it. An abort signal is
+    still honoured: the flow looks at it after the (skipped) wait.
     """
-    from skytells import _async_client, _client
+    from skytells import _async_driver, _sync_driver
 
     record = Sleeps()
 
-    def fake_sleep(effect: Any) -> None:
-        if effect.seconds > 0:
-            record.delays.append(effect.seconds)
+    def fake_sleep(seconds: float, signal: Any) -> None:
+        if seconds > 0:
+            record.delays.append(seconds)
 
-    async def fake_async_sleep(effect: Any) -> None:
-        fake_sleep(effect)
+    async def fake_async_sleep(seconds: float, signal: Any) -> None:
+        fake_sleep(seconds, signal)
         await asyncio.sleep(0)
 
-    monkeypatch.setattr(_client.SkytellsClient, "_sleep", staticmethod(fake_sleep))
-    monkeypatch.setattr(_async_client.AsyncSkytellsClient, "_sleep", staticmethod(fake_async_sleep))
+    monkeypatch.setattr(_sync_driver, "sleep", fake_sleep)
+    monkeypatch.setattr(_async_driver, "sleep", fake_async_sleep)
     return record
 
 

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsError
-from skytells._async_pools import STARTS_PER_TURN, _Ramp
-from skytells._asyncio_backend import HIGH_WATER, use_asyncio_backend
+from skytells._transport._async_pools import STARTS_PER_TURN, _Ramp
+from skytells._transport._asyncio_backend import HIGH_WATER, use_asyncio_backend
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -199,7 +199,7 @@ async def test_many_concurrent_runs_spread_over_the_shards_and_all_finish(base_u
         predictions = await asyncio.gather(
             *(client.run("gpt-5-mini", input={"prompt": f"burst {i}"}) for i in range(200))
         )
-        opened = [len(shard._transport._pool.connections) for shard in client._pools.shards]
+        opened = [len(shard._transport._pool.connections) for shard in client._transport.pools.shards]
     assert [p["input"]["prompt"] for p in predictions] == [f"burst {i}" for i in range(200)]
     assert {p.status for p in predictions} == {"succeeded"}
     assert len(opened) == 8 and all(0 < count <= 8 for count in opened), opened
@@ -228,7 +228,7 @@ async def test_calls_still_waiting_for_their_turn_when_the_client_closes_get_the
     results = await asyncio.gather(*calls, return_exceptions=True)
     late = results[STARTS_PER_TURN:]
     assert all(isinstance(r, SkytellsError) and r.error_id == "SDK_ERROR" for r in late), late
-    assert all(shard.is_closed for shard in client._pools.shards)
+    assert all(shard.is_closed for shard in client._transport.pools.shards)
 
 
 async def test_a_burst_starts_a_few_requests_per_loop_turn_in_call_order():

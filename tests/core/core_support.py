@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from skytells._core import _flows as flows
 from skytells._core._config import resolve_config
 from skytells._core._effects import Notify, Reply, Request, Sleep
+from skytells._core._send import Context
 
 FAKE_KEY = "sk-test-core-0000000000000000"
 BASE = "https://api.example.test/v1"
@@ -69,11 +69,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def make_ctx(clock: FakeClock) -> Callable[..., flows.Context]:
-    def make(**config: Any) -> flows.Context:
+def make_ctx(clock: FakeClock) -> Callable[..., Context]:
+    def make(**config: Any) -> Context:
         keys = iter(f"key-{n}" for n in range(1000))
         cfg = resolve_config(config.pop("api_key", FAKE_KEY), base_url=BASE, environ={}, **config)
-        return flows.Context(cfg, clock=clock, new_key=lambda: next(keys))
+        return Context(cfg, clock=clock, new_key=lambda: next(keys))
 
     return make
 

@@ -18,7 +18,7 @@ from skytells import (
     RequestTimeoutError,
     SkytellsClient,
 )
-from skytells._async_pools import SHARD_SIZE
+from skytells._transport._async_pools import SHARD_SIZE
 from tests.core.core_support import FAKE_KEY
 
 BASE = "https://api.example.test/v1"
@@ -84,7 +84,7 @@ def test_an_injected_http_client_is_left_open():
     own = SkytellsClient(FAKE_KEY, base_url=BASE)
     with own:
         pass
-    assert own._http.is_closed
+    assert own._transport.http.is_closed
 
 
 def test_configuration_from_the_environment(monkeypatch):
@@ -154,7 +154,7 @@ async def test_async_abort_with_an_asyncio_event():
 async def test_the_async_pool_is_split_and_a_lone_caller_stays_on_one_shard():
     size = SHARD_SIZE
     client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=4 * size)
-    pools = client._pools
+    pools = client._transport.pools
     assert len(pools.shards) == 1 and pools._pick() == 0  # one shard until a burst needs more
     pools._in_flight[:] = [size]
     assert pools._pick() == 1 and len(pools.shards) == 2

@@ -16,7 +16,8 @@ from skytells import (
     SkytellsError,
     WaitTimeoutError,
 )
-from skytells._core import _flows as flows
+from skytells._core import _model_flows as model_flows
+from skytells._core import _prediction_flows as flows
 from skytells._core._effects import Failure
 from skytells.types import PredictionSdkOptions, RetryOptions
 from tests.core.core_support import json_reply, prediction
@@ -121,14 +122,14 @@ def test_retry_after_replaces_the_linear_delay(make_ctx, script):
         429, {"error": {"error_id": "RATE_LIMIT_EXCEEDED", "message": "slow"}}, {"retry-after": "7"}
     )
     run = script([limited, json_reply(500, {"error": {"error_id": "INTERNAL_ERROR"}}), json_reply(200, [])])
-    run.run(flows.list_models(ctx))
+    run.run(model_flows.list_models(ctx))
     assert run.sleeps == [7.0, 2.0]
 
 
 def test_no_retries_by_default(make_ctx, script):
     run = script([json_reply(503, {"error": {"error_id": "INFRASTRUCTURE_ERROR", "message": "down"}})])
     with pytest.raises(ServerError) as info:
-        run.run(flows.list_models(make_ctx()))
+        run.run(model_flows.list_models(make_ctx()))
     assert info.value.http_status == 503 and run.sleeps == []
 
 
@@ -136,7 +137,7 @@ def test_statuses_outside_retry_on_are_not_retried(make_ctx, script):
     ctx = make_ctx(retry={"retries": 3, "retry_on": [503]})
     run = script([json_reply(500, {"error": {"error_id": "INTERNAL_ERROR", "message": "x"}})])
     with pytest.raises(ServerError):
-        run.run(flows.list_models(ctx))
+        run.run(model_flows.list_models(ctx))
     assert len(run.requests) == 1
 
 
@@ -147,18 +148,18 @@ def test_the_last_error_is_raised_when_retries_run_out(make_ctx, script):
     )
     run = script([limited, limited])
     with pytest.raises(RateLimitError) as info:
-        run.run(flows.list_models(ctx))
+        run.run(model_flows.list_models(ctx))
     assert info.value.retry_after == 2.0 and len(run.requests) == 2
 
 
 def test_timeouts_are_not_retried_unless_408_is_listed(make_ctx, script):
     run = script([Failure("timeout", "read timeout", 1.5)])
     with pytest.raises(SkytellsError) as info:
-        run.run(flows.list_models(make_ctx(retry={"retries": 2})))
+        run.run(model_flows.list_models(make_ctx(retry={"retries": 2})))
     assert (info.value.error_id, info.value.http_status) == ("REQUEST_TIMEOUT", 408)
     assert "1500ms" in info.value.message
     run = script([Failure("timeout", "read timeout", 1.5), json_reply(200, [])])
-    run.run(flows.list_models(make_ctx(retry={"retries": 2, "retry_on": [408]})))
+    run.run(model_flows.list_models(make_ctx(retry={"retries": 2, "retry_on": [408]})))
     assert len(run.requests) == 2
 
 
@@ -341,7 +342,7 @@ def test_retry_after_is_honoured_on_any_retried_status(make_ctx, script):
         503, {"error": {"error_id": "INFRASTRUCTURE_ERROR", "message": "busy"}}, {"retry-after": "5"}
     )
     run = script([busy, json_reply(200, [])])
-    run.run(flows.list_models(make_ctx(retry={"retries": 1, "retry_delay": 10})))
+    run.run(model_flows.list_models(make_ctx(retry={"retries": 1, "retry_delay": 10})))
     assert run.sleeps == [5.0]
 
 

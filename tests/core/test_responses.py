@@ -14,7 +14,7 @@ from skytells import (
     SkytellsError,
 )
 from skytells._core._effects import Reply
-from skytells._core._responses import parse_json_reply, retry_after_seconds
+from skytells._core._errors import parse_json_reply, retry_after_seconds
 from tests.core.core_support import FAKE_KEY, json_reply
 
 

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from skytells._core._outputs import TERMINAL_STATUSES
+from skytells.types import TERMINAL_STATUSES
 
 from ._download import output_values
 

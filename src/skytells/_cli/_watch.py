@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.text import Text
 
 from skytells import SkytellsClient, SkytellsError
-from skytells._core._outputs import TERMINAL_STATUSES
+from skytells.types import TERMINAL_STATUSES
 
 from ._errors import CliError, ExitCode
 

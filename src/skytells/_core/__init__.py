@@ -1,1 +1,1 @@
-"""The I/O-free core shared by the sync and async clients (see ``_flows`` for the design)."""
+"""The I/O-free core shared by the sync and async clients (flows per API family, see ``_effects``)."""

@@ -15,7 +15,8 @@ from ..types._options import (
     WaitOptions,
     to_wait_options,
 )
-from ._payloads import create_body, sdk_error, sdk_options, split_positional
+from ._errors import sdk_error
+from ._prediction_payloads import create_body, sdk_options, split_positional
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Prediction data helpers: terminal statuses, output normalisation, output file names."""
+"""Prediction outputs: normalised values, the URLs of the output files, safe local file names."""
 
 from __future__ import annotations
 
@@ -7,19 +7,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
-
-TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "canceled"})
-
-
-def status_of(prediction: Mapping[str, Any]) -> str:
-    status = prediction.get("status")
-    if status == "canceled":
-        return "cancelled"
-    return str(getattr(status, "value", status)) if status is not None else ""
-
-
-def is_terminal(prediction: Mapping[str, Any]) -> bool:
-    return status_of(prediction) in TERMINAL_STATUSES
 
 
 def normalise_outputs(output: Any) -> Any:

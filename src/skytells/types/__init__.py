@@ -2,6 +2,7 @@
 
 from .._exceptions import SkytellsError
 from ._enums import (
+    TERMINAL_STATUSES,
     ApiErrorId,
     ModelPrivacy,
     ModelType,
@@ -33,7 +34,7 @@ from ._wire import (
     WebhookConfig,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted(), as the public API test pins it
     "ApiErrorId",
     "ClientOptions",
     "ErrorBody",
@@ -59,6 +60,7 @@ __all__ = [
     "RetryOptions",
     "RunOptions",
     "SkytellsError",
+    "TERMINAL_STATUSES",
     "WaitOptions",
     "WebhookConfig",
 ]

@@ -12,6 +12,10 @@ class _StrEnum(str, Enum):
         return str(self.value)
 
 
+#: the statuses a prediction ends in (both spellings of cancelled)
+TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "canceled"})
+
+
 class PredictionStatus(_StrEnum):
     """Lifecycle status of a prediction (``canceled`` is read as ``cancelled``)."""
 

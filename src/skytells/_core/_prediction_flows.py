@@ -1,101 +1,35 @@
-"""Every API operation as a flow: a generator that yields effects and returns the result.
+"""The prediction family's flows: create, get, cancel, delete, list, wait, run, stream, download.
 
-The clients drive these (``_client.py`` with blocking calls, ``_async_client.py`` with ``await``),
-so request building, retries, polling, waiting and error raising exist once.
+Each flow is a generator that yields effects and returns the result (see ``_effects``); the sync and
+async drivers run the very same code.
+
+>>> prediction = yield from create(ctx, {"model": "flux-pro", "input": {"prompt": "A cat"}})
 """
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any
 from urllib.parse import quote
 
-from .._exceptions import (
-    AbortedError,
-    DispatchError,
-    PredictionFailedError,
-    SkytellsError,
-    WaitTimeoutError,
-)
+from .._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
 from ..types._options import DEFAULT_POLL_INTERVAL_MS, PredictionSdkOptions
-from ._config import Config
-from ._effects import Failure, Flow, Notify, Reply, Request, Sleep
-from ._outputs import file_name_for, is_terminal, output_urls, status_of
-from ._payloads import encode_json, sdk_error
-from ._responses import check_reply, error_from_failure, parse_json_reply
-from ._retry import retry_delay
-
-logger = logging.getLogger("skytells")
+from ._effects import Flow, Notify, Reply, Request, Sleep
+from ._errors import sdk_error
+from ._event_stream import EventStream
+from ._json import encode_json
+from ._model_flows import model_cached
+from ._outputs import file_name_for, output_urls
+from ._send import Context, check_abort, check_key, send
+from ._sse import StreamEvent
+from ._status import TERMINAL_STATUSES, is_terminal, status_of
 
 #: extra seconds an awaited create may take beyond the client timeout: a server that stops holding at
 #: its own limit (often the same 60 s) answers before the client gives up
 AWAIT_GRACE_S = 10.0
 #: poll delays of run() when no interval is given: quick at first, then every 5 s
 ADAPTIVE_DELAYS = (0.2, 0.4, 0.8, 1.6, 3.2)
-
-
-@dataclass
-class Context:
-    """Per-client state the flows read: configuration, clock, key source, model cache."""
-
-    config: Config
-    clock: Callable[[], float] = time.monotonic
-    new_key: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
-    models: dict[str, Any] = field(default_factory=dict)
-
-
-# ---- one request, with retries ------------------------------------------------------------------
-
-
-def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
-    """Send ``request`` (the same one on every retry) and return its JSON (or the Reply for bytes).
-
-    A set ``signal`` cuts a wait between retries short with ``ABORTED``.
-    """
-    secret = ctx.config.api_key
-    check_key(ctx.config)
-    attempt = 0
-    while True:
-        answer = yield request
-        try:
-            if isinstance(answer, Failure) or answer is None:
-                raise error_from_failure(answer or Failure("network", "no response"), secret)
-            if request.expect == "bytes":
-                return check_reply(answer, secret)
-            return parse_json_reply(answer, secret)
-        except SkytellsError as error:
-            attempt += 1
-            delay = retry_delay(error, attempt, ctx.config.retry)
-            if delay is None:
-                raise
-            logger.info(
-                "retrying %s %s in %.2fs after %s (attempt %d)",
-                request.method,
-                _path_only(request.url),
-                delay,
-                error.error_id,
-                attempt,
-            )
-        yield Sleep(delay, signal)
-        _check_abort(signal)
-
-
-def check_key(config: Config) -> None:
-    """``SDK_ERROR`` before anything is sent when the key cannot go in an HTTP header."""
-    if not config.key_is_sendable:
-        raise sdk_error(
-            "The API key contains characters that cannot be sent in an HTTP header",
-            "Check SKYTELLS_API_KEY or the api_key argument: keys are ASCII, like sk-...",
-        )
-
-
-def _path_only(url: str) -> str:
-    return url.split("?", 1)[0]
 
 
 def _q(value: str) -> str:
@@ -191,6 +125,39 @@ def delete(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, 
     return data if isinstance(data, dict) else {"id": pid, "deleted": True}
 
 
+#: event names that end a prediction stream
+FINAL_EVENTS = frozenset({"done", "end", "complete", "completed", "final", "prediction"})
+
+
+class PredictionEventStream(EventStream):
+    """A prediction's live events: resumed from ``Last-Event-ID`` up to 3 times, ends with the
+    prediction (a final event name, or a terminal prediction as a plain message)."""
+
+    max_reconnects = 3
+    requires_end = False
+    answer_event = "done"
+
+    def is_final(self, event: StreamEvent) -> bool:
+        if event.event in FINAL_EVENTS:
+            return True
+        prediction = event.prediction
+        return (
+            prediction is not None
+            and event.event == "message"
+            and prediction.get("status") in TERMINAL_STATUSES
+        )
+
+
+def event_stream(
+    ctx: Context, prediction: Mapping[str, Any] | str, last_event_id: str | None = None
+) -> PredictionEventStream:
+    """The stream machine of ``GET /predictions/{id}/stream`` (after the key check every call gets)."""
+    check_key(ctx.config)
+    pid = prediction_id(prediction)
+    request = Request("GET", f"/predictions/{_q(pid)}/stream")
+    return PredictionEventStream(request, ctx.config.api_key, last_event_id)
+
+
 def stream_info(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
     url = _action_url(ctx, prediction, "stream", f"/predictions/{_q(pid)}/stream")
@@ -265,7 +232,7 @@ def wait(
     deadline = None if max_wait_ms is None else start + max(0.0, max_wait_ms) / 1000.0
     first = True
     while True:
-        _check_abort(signal)
+        check_abort(signal)
         if not first:
             delay = next(schedule)
             if deadline is not None:
@@ -274,7 +241,7 @@ def wait(
                     raise _wait_timeout(current, max_wait_ms)
                 delay = min(delay, remaining)
             yield Sleep(delay, signal)
-            _check_abort(signal)
+            check_abort(signal)
         first = False
         latest = yield from get(ctx, current, signal)
         current = latest
@@ -284,11 +251,6 @@ def wait(
             return latest
         if deadline is not None and ctx.clock() >= deadline:
             raise _wait_timeout(latest, max_wait_ms)
-
-
-def _check_abort(signal: Any) -> None:
-    if signal is not None and signal.is_set():
-        raise AbortedError("Wait aborted", "ABORTED", "The abort signal was set", 0)
 
 
 def _wait_timeout(prediction: Mapping[str, Any] | str, max_wait_ms: float | None) -> WaitTimeoutError:
@@ -336,7 +298,7 @@ def run(
     the answer is not terminal yet (video models). With it: create, then poll and report each state
     (a create answered already finished is reported once)."""
     started = ctx.clock()
-    _check_abort(signal)
+    check_abort(signal)
     if on_progress is None:
         data = yield from create(ctx, {**body, "await": True})
         if not is_terminal(data):
@@ -378,35 +340,6 @@ def combine_dispatch(outcomes: Sequence[Any]) -> list[Any]:
             [None if e is not None else o for o, e in zip(outcomes, errors, strict=True)], errors
         )
     return list(outcomes)
-
-
-# ---- models ----------------------------------------------------------------------------------------
-
-
-def fields_param(fields: Sequence[str] | None) -> dict[str, str] | None:
-    if not fields:
-        return None
-    return {"fields": ",".join(str(f) for f in fields)}
-
-
-def list_models(ctx: Context, fields: Sequence[str] | None = None) -> Flow[Any]:
-    data = yield from send(ctx, Request("GET", "/models", params=fields_param(fields)))
-    if isinstance(data, dict) and isinstance(data.get("data"), list):
-        return data["data"]
-    return data
-
-
-def get_model(ctx: Context, slug: str, fields: Sequence[str] | None = None) -> Flow[Any]:
-    if not isinstance(slug, str) or not slug:
-        raise sdk_error("A model slug is required")
-    return (yield from send(ctx, Request("GET", f"/models/{_q(slug)}", params=fields_param(fields))))
-
-
-def model_cached(ctx: Context, slug: str) -> Flow[Any]:
-    """GET the model once per client (used by compatibility checks and auto_await)."""
-    if slug not in ctx.models:
-        ctx.models[slug] = yield from get_model(ctx, slug)
-    return ctx.models[slug]
 
 
 # ---- downloads -------------------------------------------------------------------------------------

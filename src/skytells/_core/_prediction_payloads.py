@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._exceptions import SkytellsError
 from ..types._options import PredictionRequest, PredictionSdkOptions
+from ._errors import sdk_error
 
 #: SDK-side keys that may appear in a payload dict and are never sent
 SDK_ONLY_KEYS = frozenset({"compatibility_check", "compatibilityCheck", "auto_await", "autoAwait"})
-
-
-def sdk_error(message: str, details: Any = None) -> SkytellsError:
-    return SkytellsError(message, "SDK_ERROR", details if details is not None else message, 0)
 
 
 def split_positional(payload: Any, input: Any, options: Any) -> tuple[Any, Any]:
@@ -104,11 +99,3 @@ def sdk_options(
     if auto_await is not None:
         result.auto_await = auto_await
     return result
-
-
-def encode_json(body: Any) -> bytes:
-    """Compact UTF-8 JSON; ``SDK_ERROR`` before anything is sent when the body cannot be encoded."""
-    try:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-    except (TypeError, ValueError) as exc:
-        raise sdk_error("Request body could not be serialized to JSON", str(exc)) from None

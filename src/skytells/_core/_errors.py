@@ -1,4 +1,4 @@
-"""Turning replies into data, and error bodies into :class:`SkytellsError`."""
+"""Error mapping: replies into data; error bodies (both API shapes) and failures into errors."""
 
 from __future__ import annotations
 
@@ -154,6 +154,11 @@ def make_error(
     )
     error.retry_after = retry_after_seconds(headers)
     return error
+
+
+def sdk_error(message: str, details: Any = None) -> SkytellsError:
+    """``SDK_ERROR`` (status 0): the call was refused before anything was sent."""
+    return SkytellsError(message, "SDK_ERROR", details if details is not None else message, 0)
 
 
 def error_from_failure(failure: Failure, secret: str | None = None) -> SkytellsError:

@@ -4,8 +4,8 @@ Each time a response is released, httpcore's pool walks its connections and, for
 counts the idle ones again: work that grows with the square of the pool's size. A single pool of a
 thousand connections spends more CPU on that than on HTTP, so the async client keeps shards of
 :data:`SHARD_SIZE` connections, each an ``httpx.AsyncClient`` whose connections run on
-:class:`~skytells._asyncio_backend.AsyncioBackend`, and sends each request to the first shard with a
-free connection (a lone caller keeps reusing one warm connection). Shards are made when a burst
+:class:`~skytells._transport._asyncio_backend.AsyncioBackend`, and sends each request to the first
+shard with a free connection (a lone caller keeps reusing one warm connection). Shards are made when a burst
 first needs them, so a client costs one shard until then.
 
 A request goes straight to the transport httpx chose for its URL (so proxies from the environment
@@ -33,10 +33,10 @@ import sys
 
 import httpx
 
+from .._core._config import Config
+from .._core._effects import Request
 from ._asyncio_backend import use_asyncio_backend
-from ._client import build_request, closed_error, configure, shared_ssl_context
-from ._core._config import Config
-from ._core._effects import Request
+from ._httpx import build_request, closed_error, configure, shared_ssl_context
 
 __all__ = ["DEFAULT_MAX_CONNECTIONS", "DEFAULT_MAX_KEEPALIVE", "SHARD_SIZE", "STARTS_PER_TURN", "AsyncPools"]
 

@@ -1,0 +1,90 @@
+"""The async driver: runs the core's flows and event streams with ``await``.
+
+>>> driver = AsyncDriver(AsyncTransport(config))
+>>> await driver.drive(flows.get(ctx, "pred_123"))
+{'id': 'pred_123', ...}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import threading
+import time
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
+
+from ._core._effects import Flow, Notify, Request, Sleep
+from ._core._event_stream import EventStream
+from ._core._sse import StreamEvent
+from ._transport import StreamBroken
+from ._transport._async import AsyncTransport
+
+_T = TypeVar("_T")
+
+
+class AsyncDriver:
+    """Performs the effects a flow yields: requests on the transport, sleeps, callbacks (awaited
+    when they return an awaitable)."""
+
+    def __init__(self, transport: AsyncTransport) -> None:
+        self.transport = transport
+
+    async def drive(self, flow: Flow[_T]) -> _T:
+        """Run ``flow`` to its end and return its result (its errors propagate)."""
+        answer: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(answer)
+                except StopIteration as stop:
+                    result: _T = stop.value
+                    return result
+                if isinstance(effect, Request):
+                    answer = await self.transport.send(effect)
+                elif isinstance(effect, Sleep):
+                    await sleep(effect.seconds, effect.signal)
+                    answer = None
+                elif isinstance(effect, Notify):
+                    answer = effect.callback(effect.argument)
+                    if inspect.isawaitable(answer):
+                        answer = await answer
+        finally:
+            flow.close()
+
+    async def stream(self, machine: EventStream) -> AsyncIterator[StreamEvent]:
+        """The events of ``machine``'s stream as they arrive; the connection closes when the caller
+        stops iterating (or closes the iterator)."""
+        while True:
+            try:
+                async with self.transport.stream(machine.request()) as response:
+                    if not machine.is_event_stream(response.status, response.headers):
+                        for event in machine.not_a_stream(await response.read()):
+                            yield event
+                        return
+                    async for chunk in response.chunks():
+                        for event in machine.feed(chunk):
+                            yield event
+                        if machine.finished:
+                            return
+            except StreamBroken as broken:
+                machine.broken(broken.failure)
+                continue
+            for event in machine.closed():
+                yield event
+            if not machine.reconnect():
+                return
+
+
+async def sleep(seconds: float, signal: Any) -> None:
+    """Every wait of the async client (retries, polls); returns early when ``signal`` is set."""
+    if isinstance(signal, asyncio.Event):
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(signal.wait(), timeout=max(0.0, seconds))
+    elif isinstance(signal, threading.Event):
+        deadline = time.monotonic() + seconds
+        while not signal.is_set() and (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(0.05, left))
+    else:
+        await asyncio.sleep(seconds)

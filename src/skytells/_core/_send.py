@@ -1,0 +1,84 @@
+"""One request with retries: the loop every API family's flows send through.
+
+>>> data = yield from send(ctx, Request("GET", "/models"))
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._exceptions import AbortedError, SkytellsError
+from ._config import Config
+from ._effects import Failure, Flow, Request, Sleep
+from ._errors import check_reply, error_from_failure, parse_json_reply, sdk_error
+from ._retry import retry_delay
+
+logger = logging.getLogger("skytells")
+
+
+@dataclass
+class Context:
+    """Per-client state the flows read: configuration, clock, key source, model cache."""
+
+    config: Config
+    clock: Callable[[], float] = time.monotonic
+    new_key: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    models: dict[str, Any] = field(default_factory=dict)
+
+
+def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
+    """Send ``request`` (the same one on every retry) and return its JSON (or the Reply for bytes).
+
+    A set ``signal`` cuts a wait between retries short with ``ABORTED``.
+    """
+    secret = ctx.config.api_key
+    check_key(ctx.config)
+    attempt = 0
+    while True:
+        answer = yield request
+        try:
+            if isinstance(answer, Failure) or answer is None:
+                raise error_from_failure(answer or Failure("network", "no response"), secret)
+            if request.expect == "bytes":
+                return check_reply(answer, secret)
+            return parse_json_reply(answer, secret)
+        except SkytellsError as error:
+            attempt += 1
+            delay = retry_delay(error, attempt, ctx.config.retry)
+            if delay is None:
+                raise
+            logger.info(
+                "retrying %s %s in %.2fs after %s (attempt %d)",
+                request.method,
+                path_only(request.url),
+                delay,
+                error.error_id,
+                attempt,
+            )
+        yield Sleep(delay, signal)
+        check_abort(signal)
+
+
+def check_key(config: Config) -> None:
+    """``SDK_ERROR`` before anything is sent when the key cannot go in an HTTP header."""
+    if not config.key_is_sendable:
+        raise sdk_error(
+            "The API key contains characters that cannot be sent in an HTTP header",
+            "Check SKYTELLS_API_KEY or the api_key argument: keys are ASCII, like sk-...",
+        )
+
+
+def check_abort(signal: Any) -> None:
+    """``ABORTED`` once ``signal`` (an Event) is set."""
+    if signal is not None and signal.is_set():
+        raise AbortedError("Wait aborted", "ABORTED", "The abort signal was set", 0)
+
+
+def path_only(url: str) -> str:
+    """``url`` without its query string (a signed URL's query carries secrets: never log it)."""
+    return url.split("?", 1)[0]

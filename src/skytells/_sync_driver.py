@@ -1,0 +1,75 @@
+"""The sync driver: runs the core's flows and event streams with blocking I/O.
+
+>>> driver = SyncDriver(SyncTransport(config))
+>>> driver.drive(flows.get(ctx, "pred_123"))
+{'id': 'pred_123', ...}
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from ._core._effects import Flow, Notify, Request, Sleep
+from ._core._event_stream import EventStream
+from ._core._sse import StreamEvent
+from ._transport import StreamBroken, SyncTransport
+
+_T = TypeVar("_T")
+
+
+class SyncDriver:
+    """Performs the effects a flow yields: requests on the transport, sleeps, callbacks."""
+
+    def __init__(self, transport: SyncTransport) -> None:
+        self.transport = transport
+
+    def drive(self, flow: Flow[_T]) -> _T:
+        """Run ``flow`` to its end and return its result (its errors propagate)."""
+        answer: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(answer)
+                except StopIteration as stop:
+                    result: _T = stop.value
+                    return result
+                if isinstance(effect, Request):
+                    answer = self.transport.send(effect)
+                elif isinstance(effect, Sleep):
+                    sleep(effect.seconds, effect.signal)
+                    answer = None
+                elif isinstance(effect, Notify):
+                    answer = effect.callback(effect.argument)
+        finally:
+            flow.close()
+
+    def stream(self, machine: EventStream) -> Iterator[StreamEvent]:
+        """The events of ``machine``'s stream as they arrive; the connection closes when the caller
+        stops iterating."""
+        while True:
+            try:
+                with self.transport.stream(machine.request()) as response:
+                    if not machine.is_event_stream(response.status, response.headers):
+                        yield from machine.not_a_stream(response.read())
+                        return
+                    for chunk in response.chunks():
+                        yield from machine.feed(chunk)
+                        if machine.finished:
+                            return
+            except StreamBroken as broken:
+                machine.broken(broken.failure)
+                continue
+            yield from machine.closed()
+            if not machine.reconnect():
+                return
+
+
+def sleep(seconds: float, signal: Any) -> None:
+    """Every wait of the sync client (retries, polls); returns early when ``signal`` is set."""
+    if isinstance(signal, threading.Event):
+        signal.wait(seconds)
+    elif seconds > 0:
+        time.sleep(seconds)

@@ -1,0 +1,13 @@
+"""The SDK's HTTP transports, behind the flows' ``Request -> Reply | Failure`` contract.
+
+``SyncTransport`` (one pooled ``httpx.Client``) and ``AsyncTransport`` (small ``httpx.AsyncClient``
+shards on an asyncio network backend) each offer ``send(request)`` and ``stream(request)``. Nothing
+above this package imports httpx for sending.
+"""
+
+from __future__ import annotations
+
+from ._httpx import StreamBroken
+from ._sync import OpenStream, SyncTransport
+
+__all__ = ["OpenStream", "StreamBroken", "SyncTransport"]
