@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._core._outputs import normalise_outputs
+from ._core._outputs import normalise_outputs, output_urls
 from ._core._sse import StreamEvent
 from ._core._status import status_of
 from ._exceptions import SkytellsError
@@ -79,6 +79,11 @@ class Prediction(dict[str, Any]):
         return dict(self.get("urls") or {})
 
     # ---- plain helpers ---------------------------------------------------------------------------
+
+    @property
+    def output_urls(self) -> list[str]:
+        """The URLs of the output files (none for a text output): what :meth:`download` fetches."""
+        return output_urls(self)
 
     def outputs(self) -> Any:
         """The normalised output: a single-element list is unwrapped; other values unchanged."""
@@ -190,12 +195,21 @@ class AsyncPrediction(Prediction):
 
 
 def write_files(directory: str | os.PathLike[str], files: list[tuple[str, bytes]]) -> list[Path]:
-    """Write downloaded files into ``directory``; returns their paths."""
+    """Write downloaded files into ``directory``; returns their paths.
+
+    Each file is written to ``<name>.part`` first and then renamed, so an interrupted write never
+    leaves a truncated file under the real name.
+    """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, content in files:
         path = folder / name
-        path.write_bytes(content)
+        partial = path.with_name(path.name + ".part")
+        try:
+            partial.write_bytes(content)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
         paths.append(path)
     return paths

@@ -1,4 +1,5 @@
-"""Verify and parse the webhooks Skytells sends when a prediction changes state.
+"""The receiving side of webhooks: verify and parse what Skytells sends your server when a prediction
+changes state (the emulator's sending side is ``skytells.emulator.webhooks``).
 
 Two signature schemes are accepted:
 

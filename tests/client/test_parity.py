@@ -1,12 +1,20 @@
-"""The async client, its namespaces and AsyncPrediction: exactly the public surface of their sync twins."""
+"""The async client, its namespaces and AsyncPrediction: exactly the public surface of their sync twins.
+
+The pairs are found, not listed: every ``AsyncX`` class the package exports with an ``X`` twin, and
+every namespace a client builds (``client.predictions``, ``client.chat.completions``...). Names,
+parameter kinds, defaults and annotations must match once ``Async`` is taken out of the async side's
+names (``AsyncPrediction`` reads as ``Prediction``, ``AsyncIterator`` as ``Iterator``).
+"""
 
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
-from skytells import AsyncPrediction, AsyncSkytellsClient, Prediction, SkytellsClient
+import skytells
+from skytells import AsyncSkytellsClient, SkytellsClient
 
 #: Names that differ on purpose: the async client closes with aclose().
 RENAMED = {"close": "aclose"}
@@ -25,32 +33,61 @@ def _public(cls: type) -> dict[str, object]:
     return members
 
 
+def _plain(annotation: object) -> str:
+    """An annotation as the sync side would spell it."""
+    text = annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
+    text = re.sub(r"\bAwaitable\[(.*)\]", r"\1", str(text))
+    return re.sub(r"\bAsync(?=[A-Z])", "", text)
+
+
 def _shape(member: object) -> object:
-    """What a caller relies on: parameter names, kinds and defaults (annotations differ by design)."""
+    """What a caller relies on: parameter names, kinds, defaults and annotations, and the return type."""
     if isinstance(member, property):
-        return "property"
+        return ("property", _plain(inspect.signature(member.fget).return_annotation))
     if isinstance(member, (staticmethod, classmethod)):
         member = member.__func__
     if callable(member):
         signature = inspect.signature(member)
-        return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
+        params = [(p.name, p.kind, p.default, _plain(p.annotation)) for p in signature.parameters.values()]
+        return params, _plain(signature.return_annotation)
     return type(member).__name__
 
 
+def _namespaces(client: object, prefix: str = "client") -> dict[str, type]:
+    """Every namespace object reachable from ``client`` by public attributes, by its dotted path."""
+    found: dict[str, type] = {}
+    for name, value in vars(client).items():
+        if name.startswith("_") or not type(value).__module__.startswith("skytells._resources"):
+            continue
+        found[f"{prefix}.{name}"] = type(value)
+        found.update(_namespaces(value, f"{prefix}.{name}"))
+    return found
+
+
 def _pairs():
+    exported = {name: getattr(skytells, name) for name in skytells.__all__}
+    pairs = {
+        name: (exported[name], cls)
+        for async_name, cls in exported.items()
+        if async_name.startswith("Async")
+        and isinstance(cls, type)
+        and isinstance(exported.get(name := async_name[len("Async") :]), type)
+    }
     sync_client = SkytellsClient("sk-test-parity-0000", base_url="http://127.0.0.1:9/v1")
     async_client = AsyncSkytellsClient("sk-test-parity-0000", base_url="http://127.0.0.1:9/v1")
-    pairs = [
-        ("client", SkytellsClient, AsyncSkytellsClient),
-        ("predictions", type(sync_client.predictions), type(async_client.predictions)),
-        ("models", type(sync_client.models), type(async_client.models)),
-        ("prediction", Prediction, AsyncPrediction),
-    ]
+    sync_spaces, async_spaces = _namespaces(sync_client), _namespaces(async_client)
     sync_client.close()
-    return pairs
+    assert set(sync_spaces) == set(async_spaces), "both clients build the same namespaces"
+    pairs.update({path: (cls, async_spaces[path]) for path, cls in sync_spaces.items()})
+    return sorted((label, *classes) for label, classes in pairs.items())
 
 
 PAIRS = _pairs()
+
+
+def test_the_pairs_are_found():
+    labels = {label for label, _, _ in PAIRS}
+    assert {"SkytellsClient", "Prediction", "client.predictions", "client.models"} <= labels
 
 
 @pytest.mark.parametrize(("label", "sync_cls", "async_cls"), PAIRS, ids=[p[0] for p in PAIRS])

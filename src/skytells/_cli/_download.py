@@ -1,8 +1,7 @@
-"""Save a prediction's outputs into a local directory.
+"""Save a prediction's outputs into a local directory, through the SDK's ``Prediction.download``.
 
-URL outputs are downloaded (named as in ``metadata.storage.files`` when listed there); a text output
-is written to ``output.txt``. Files land in ``<directory>/<prediction id>/``; a download is written to a
-``.part`` file first, so an interrupted one never leaves a truncated file under the real name.
+Files land in ``<directory>/<prediction id>/``, named as the SDK names them (safe names, no path
+parts); a text output is written to ``output.txt``. The key is sent to the API's own origin only.
 """
 
 from __future__ import annotations
@@ -10,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-import httpx
+from skytells import Prediction, SkytellsClient, SkytellsError
 
-from ._errors import CliError, ExitCode
+from ._errors import CliError, from_sdk_error
 
 
 def output_values(prediction: Mapping[str, Any]) -> list[str]:
-    """The prediction's output as a list of strings (URLs or text)."""
+    """The prediction's output as a list of strings (URLs or text), for display."""
     output = prediction.get("output")
     if output is None:
         return []
@@ -27,99 +25,27 @@ def output_values(prediction: Mapping[str, Any]) -> list[str]:
     return [str(output)]
 
 
-def is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
+def output_urls(prediction: Mapping[str, Any]) -> set[str]:
+    """The URLs of the prediction's output files."""
+    return set(Prediction(prediction).output_urls)
 
 
-def download_outputs(
-    prediction: Mapping[str, Any], directory: Path, *, api_base_url: str, api_key: str
-) -> list[Path]:
-    """Save every output of `prediction` under ``directory/<id>/`` and return the paths written.
-
-    The API key is sent only to the API's own origin (where emulator files are served), never elsewhere.
-    """
+def download_outputs(prediction: Mapping[str, Any], directory: Path, client: SkytellsClient) -> list[Path]:
+    """Save every output of `prediction` under ``directory/<id>/`` and return the paths written."""
+    pid = str(prediction.get("id") or "prediction")
     try:
-        return _save_all(prediction, directory, api_base_url, api_key)
+        return Prediction(prediction, client).download(directory / _safe_name(pid))
+    except SkytellsError as error:
+        failure = from_sdk_error(error)
+        message = f"could not download the outputs: {failure.message}"
+        raise CliError(message, failure.error_id, failure.exit_code) from None
     except OSError as error:
-        pid = prediction.get("id")
         retry = f"skytells predictions wait {pid} --output-dir DIR"
         message = f"could not save the outputs in {directory}: {error} (prediction {pid} is kept: {retry})"
         raise CliError(message, "DOWNLOAD_FAILED") from error
 
 
-def _save_all(prediction: Mapping[str, Any], directory: Path, api_base_url: str, api_key: str) -> list[Path]:
-    values = output_values(prediction)
-    if not values:
-        return []
-    target = directory / _safe_name(str(prediction.get("id") or "prediction"))
-    target.mkdir(parents=True, exist_ok=True)
-    names = _storage_names(prediction)
-    paths: list[Path] = []
-    texts = [value for value in values if not is_url(value)]
-    with httpx.Client(timeout=httpx.Timeout(60.0), follow_redirects=True) as http:
-        for index, url in enumerate(value for value in values if is_url(value)):
-            name = _unique(names.get(url) or _name_from_url(url, index), paths)
-            headers = {"x-api-key": api_key} if _same_origin(url, api_base_url) else {}
-            paths.append(_fetch(http, url, target / name, headers))
-    if texts:
-        path = target / _unique("output.txt", paths)
-        path.write_text("\n".join(texts), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def _fetch(http: httpx.Client, url: str, path: Path, headers: dict[str, str]) -> Path:
-    partial = path.with_name(path.name + ".part")
-    try:
-        with http.stream("GET", url, headers=headers) as response:
-            if response.status_code >= 400:
-                raise CliError(
-                    f"could not download {url}: HTTP {response.status_code}",
-                    "DOWNLOAD_FAILED",
-                    ExitCode.ERROR,
-                )
-            with partial.open("wb") as file:
-                for chunk in response.iter_bytes():
-                    file.write(chunk)
-    except httpx.HTTPError as error:
-        partial.unlink(missing_ok=True)
-        raise CliError(f"could not download {url}: {error}", "NETWORK_ERROR", ExitCode.NETWORK) from error
-    partial.replace(path)
-    return path
-
-
-def _storage_names(prediction: Mapping[str, Any]) -> dict[str, str]:
-    metadata = prediction.get("metadata") or {}
-    storage = (metadata.get("storage") or {}) if isinstance(metadata, Mapping) else {}
-    files = (storage.get("files") or []) if isinstance(storage, Mapping) else []
-    return {
-        str(f["url"]): _safe_name(str(f["name"]))
-        for f in files
-        if isinstance(f, Mapping) and f.get("url") and f.get("name")
-    }
-
-
-def _name_from_url(url: str, index: int) -> str:
-    name = PurePosixPath(unquote(urlsplit(url).path)).name
-    return _safe_name(name) if name else f"output-{index}"
-
-
 def _safe_name(name: str) -> str:
-    """A file name with no directory parts, so an output can never be written outside its folder."""
+    """A folder name with no directory parts, so outputs can never be written outside ``directory``."""
     cleaned = PurePosixPath(name.replace("\\", "/")).name.strip().lstrip(".")
-    return cleaned or "output"
-
-
-def _unique(name: str, taken: list[Path]) -> str:
-    used = {path.name for path in taken}
-    stem, dot, suffix = name.rpartition(".")
-    candidate, n = name, 1
-    while candidate in used:
-        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
-        n += 1
-    return candidate
-
-
-def _same_origin(url: str, base_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base_url)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    return cleaned or "prediction"

@@ -8,7 +8,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from ._download import download_outputs, is_url, output_values
+from ._download import download_outputs, output_urls, output_values
 from ._errors import CliError, ExitCode
 from ._inputs import build_input, load_input_file
 from ._options import api_options
@@ -89,9 +89,7 @@ def finish(session: Session, prediction: dict[str, Any], output_dir: Path | None
     status = prediction.get("status")
     paths: list[Path] = []
     if status == "succeeded" and output_dir is not None:
-        paths = download_outputs(
-            prediction, output_dir, api_base_url=session.base_url, api_key=session.api_key
-        )
+        paths = download_outputs(prediction, output_dir, session.client)
     if as_json:
         emit_json({**prediction, "downloaded_files": [str(p) for p in paths]} if output_dir else prediction)
     else:
@@ -125,8 +123,9 @@ def _print_result(prediction: dict[str, Any], paths: list[Path]) -> None:
     seconds = metrics.get("predict_time") if isinstance(metrics, dict) else None
     took = f" in {seconds:.1f}s" if isinstance(seconds, (int, float)) else ""
     console.print(f"[green]✔[/green] {escape(str(prediction.get('id')))} succeeded{took}")
+    urls = output_urls(prediction)
     for value in output_values(prediction):
-        if not is_url(value):
+        if value not in urls:
             console.print(value, markup=False, highlight=False)
         elif not paths:
             console.print(f"Output {value}", markup=False, highlight=False, overflow="ignore", crop=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -506,7 +506,7 @@ class AsyncPredictionMethods:
         model: str | None = None,
         webhook: Mapping[str, Any] | str | None = None,
         stream: bool | None = None,
-    ) -> Any:
+    ) -> Awaitable[AsyncPrediction] | None:
         """Queue a request locally (returns None) until :meth:`dispatch`.
 
         ``queue("model", input=..., webhook=...)`` returns an awaitable that starts the prediction.

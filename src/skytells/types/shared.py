@@ -1,4 +1,5 @@
-"""Shared types, at the import path of the published 1.0.0 package (``skytells.types.shared``)."""
+"""Compatibility shim: the shared types at the import path of the published 1.0.0 package
+(``skytells.types.shared``). New code imports them from ``skytells`` or ``skytells.types``."""
 
 from .._exceptions import SkytellsError
 from ._enums import ApiErrorId
