@@ -37,14 +37,16 @@ def test_an_invalid_key_is_unauthorized(sdk):
     assert str(error)
 
 
-def test_no_key_at_all_is_unauthorized(sdk, monkeypatch):
+def test_no_key_at_all_is_unauthorized_before_any_request(sdk, monkeypatch, emulator):
     monkeypatch.delenv("SKYTELLS_API_KEY", raising=False)
     client = sdk.make_client(api_key=None)
 
-    error = sdk.error(lambda: client.predictions.list())
+    error = sdk.error(lambda: client.predictions.create(model=IMAGE, input={"prompt": "x"}))
 
-    assert error.error_id == "UNAUTHORIZED"
-    assert error.http_status == 401
+    assert error.error_id == "UNAUTHORIZED" and isinstance(error, errors.AuthenticationError)
+    assert "api_key=" in error.message and "SKYTELLS_API_KEY" in error.message
+    assert error.http_status == 0  # nothing was sent
+    assert emulator.admin("GET", "/accounts") == []  # no request reached the server
 
 
 def test_input_failing_the_schema_is_invalid_input_naming_the_field(sdk):

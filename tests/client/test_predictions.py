@@ -105,6 +105,25 @@ def test_list_takes_its_filters_as_an_options_object_or_dict(sdk):
     assert [p["id"] for p in by_dict.data] == [mine]
 
 
+def test_list_takes_options_in_first_position_as_seed_002_shows(sdk):
+    _create(sdk, IMAGE)
+    _create(sdk, OTHER)
+
+    by_object = sdk.resolve(sdk.client.predictions.list(PredictionsListOptions(model=IMAGE)))
+    by_dict = sdk.resolve(sdk.client.predictions.list({"model": OTHER}))
+    by_page = sdk.resolve(sdk.client.predictions.list(1))
+
+    assert [p["model"]["name"] for p in by_object.data] == [IMAGE]
+    assert [p["model"]["name"] for p in by_dict.data] == [OTHER]
+    assert len(by_page.data) == 2
+
+
+def test_list_refuses_options_given_twice(sdk):
+    error = sdk.error(lambda: sdk.client.predictions.list({"model": IMAGE}, options={"model": OTHER}))
+
+    assert error.error_id == "SDK_ERROR" and "twice" in error.message
+
+
 def test_list_pages_through_many_predictions(sdk):
     ids = [_create(sdk, prompt=str(i))["id"] for i in range(5)]
 

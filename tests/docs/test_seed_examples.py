@@ -1,6 +1,8 @@
 """Every Python example of the seed documents runs verbatim against the emulator.
 
-The examples live in ``../shared/seed-examples/run.py`` (outside this repository); each runs in its own
+The examples' runner, ``run.py``, lives outside this repository, in the folder ``$SEED_EXAMPLES_DIR``
+names (else ``shared/seed-examples`` beside the repository). Without it the test fails, naming that
+variable; ``SKYTELLS_SKIP_SEED_EXAMPLES=1`` is the only way to skip it. Each example runs in its own
 interpreter (ours) through that script, against an emulator on 127.0.0.1 with a fast clock and with
 ``WEBHOOK_URL`` pointing at a local receiver. Examples run three at a time, slowest first: most of
 their time is spent in the polling intervals the examples themselves ask for.
@@ -45,9 +47,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 def find_run_py() -> Path | None:
-    """``run.py`` of the seed examples: $SEED_EXAMPLES_DIR, then ../shared/seed-examples next to the repo."""
-    candidates = [Path(os.environ["SEED_EXAMPLES_DIR"])] if os.environ.get("SEED_EXAMPLES_DIR") else []
-    candidates += [REPO.parent / "shared" / "seed-examples", Path("/work/shared/seed-examples")]
+    """``run.py`` of the seed examples: $SEED_EXAMPLES_DIR, else shared/seed-examples beside the repo."""
+    if os.environ.get("SEED_EXAMPLES_DIR"):
+        candidates = [Path(os.environ["SEED_EXAMPLES_DIR"])]
+    else:
+        candidates = [REPO.parent / "shared" / "seed-examples"]
     return next((c / "run.py" for c in candidates if (c / "run.py").is_file()), None)
 
 
@@ -106,10 +110,17 @@ def seed_results(seed_emulator: object, hooks: WebhookReceiver) -> dict[str, tup
         return {name: future.result() for name, future in futures.items()}
 
 
-if RUN_PY is None:
+SKIP_WANTED = os.environ.get("SKYTELLS_SKIP_SEED_EXAMPLES") == "1"
 
-    def test_seed_examples_folder_present() -> None:
-        pytest.skip("../shared/seed-examples/run.py not found (set SEED_EXAMPLES_DIR to its folder)")
+
+def test_seed_examples_folder_present() -> None:
+    """A missing examples folder is a failure, never a silent skip."""
+    if SKIP_WANTED:
+        pytest.skip("SKYTELLS_SKIP_SEED_EXAMPLES=1")
+    assert RUN_PY is not None, (
+        "the seed examples' run.py was not found: set SEED_EXAMPLES_DIR to the folder holding it "
+        "(or SKYTELLS_SKIP_SEED_EXAMPLES=1 to skip these tests on purpose)"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -118,7 +129,7 @@ def test_seed_example_runs_verbatim(name: str, seed_results: dict[str, tuple[boo
     assert passed, f"seed example {name} failed:\n{output[-3000:]}"
 
 
-@pytest.mark.skipif(RUN_PY is None, reason="../shared/seed-examples/run.py not found")
+@pytest.mark.skipif(RUN_PY is None, reason="the seed examples' run.py was not found (see above)")
 @pytest.mark.parametrize(
     ("example", "model"),
     [("002-run-webhook", "flux-pro"), ("000-choose-method", "beatfusion-2.0")],

@@ -103,7 +103,7 @@ def wait_call(
 
 
 def list_call(
-    page: int | None,
+    page: int | PredictionsListOptions | Mapping[str, Any] | None,
     since: str | None,
     until: str | None,
     model: str | None,
@@ -111,6 +111,15 @@ def list_call(
     per_page: int | None = None,
     status: str | None = None,
 ) -> dict[str, Any]:
+    """The filters of ``predictions.list()``: explicit arguments win over ``options``.
+
+    ``list(PredictionsListOptions(...))`` and ``list({"model": ...})`` (seed 002) pass the options in
+    first position; an int there is the page, as in 1.0.0.
+    """
+    if isinstance(page, (PredictionsListOptions, Mapping)):
+        if options is not None:
+            raise sdk_error("list() got options twice: in first position and as options=")
+        page, options = None, page
     opts = (
         options
         if isinstance(options, PredictionsListOptions)

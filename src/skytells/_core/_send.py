@@ -15,7 +15,7 @@ from typing import Any
 from .._exceptions import AbortedError, SkytellsError
 from ._config import Config
 from ._effects import Failure, Flow, Request, Sleep
-from ._errors import check_reply, error_from_failure, parse_json_reply, sdk_error
+from ._errors import check_reply, error_from_failure, make_error, parse_json_reply, sdk_error
 from ._retry import retry_delay
 
 logger = logging.getLogger("skytells")
@@ -37,7 +37,7 @@ def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
     A set ``signal`` cuts a wait between retries short with ``ABORTED``.
     """
     secret = ctx.config.api_key
-    check_key(ctx.config)
+    check_key(ctx.config, request.auth)
     attempt = 0
     while True:
         answer = yield request
@@ -64,8 +64,17 @@ def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
         check_abort(signal)
 
 
-def check_key(config: Config) -> None:
-    """``SDK_ERROR`` before anything is sent when the key cannot go in an HTTP header."""
+def check_key(config: Config, needed: bool = True) -> None:
+    """``SDK_ERROR`` before anything is sent when there is no key (and the request needs one), or
+    when the key cannot go in an HTTP header."""
+    if needed and not config.api_key:
+        raise make_error(
+            "No API key: pass api_key= to the client or set SKYTELLS_API_KEY",
+            "UNAUTHORIZED",
+            "The request was not sent. Create a key in the Skytells dashboard; the local emulator takes "
+            "any sk-... key",
+            0,
+        )
     if not config.key_is_sendable:
         raise sdk_error(
             "The API key contains characters that cannot be sent in an HTTP header",

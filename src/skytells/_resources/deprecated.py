@@ -23,7 +23,7 @@ class DeprecatedMethods:
 
     def list_predictions(
         self,
-        page: int | None = None,
+        page: int | PredictionsListOptions | Mapping[str, Any] | None = None,
         since: str | None = None,
         until: str | None = None,
         model: str | None = None,
@@ -66,7 +66,7 @@ class AsyncDeprecatedMethods:
 
     async def list_predictions(
         self,
-        page: int | None = None,
+        page: int | PredictionsListOptions | Mapping[str, Any] | None = None,
         since: str | None = None,
         until: str | None = None,
         model: str | None = None,

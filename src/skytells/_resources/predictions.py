@@ -133,7 +133,7 @@ class PredictionsAPI:
 
     def list(
         self,
-        page: int | None = None,
+        page: int | PredictionsListOptions | Mapping[str, Any] | None = None,
         since: str | None = None,
         until: str | None = None,
         model: str | None = None,
@@ -202,7 +202,7 @@ class AsyncPredictionsAPI:
 
     async def list(
         self,
-        page: int | None = None,
+        page: int | PredictionsListOptions | Mapping[str, Any] | None = None,
         since: str | None = None,
         until: str | None = None,
         model: str | None = None,
