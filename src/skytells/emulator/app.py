@@ -24,14 +24,15 @@ from starlette.routing import BaseRoute, Route
 from skytells.emulator.accounts import Accounts
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.context import EmulatorState, origin_of
 from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes
+from skytells.emulator.http import origin_of
 from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, ratelimit_routes
 from skytells.emulator.routes_admin import admin_routes
 from skytells.emulator.routes_models import model_routes
 from skytells.emulator.routes_predictions import prediction_routes
+from skytells.emulator.state import EmulatorState
 from skytells.emulator.store import Store
 from skytells.emulator.webhooks import WebhookDispatcher
 
@@ -106,7 +107,7 @@ def _openapi_routes() -> list[BaseRoute]:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc)
+    return error_response(exc, request.url.path)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -119,8 +120,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     headers: dict[str, Any] = dict(exc.headers or {})
-    return error_response(ApiError(error_id, message, status=exc.status_code, headers=headers))
+    return error_response(
+        ApiError(error_id, message, status=exc.status_code, headers=headers), request.url.path
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    return error_response(ApiError("INTERNAL_ERROR", "The emulator hit an unexpected error.", status=500))
+    error = ApiError("INTERNAL_ERROR", "The emulator hit an unexpected error.", status=500)
+    return error_response(error, request.url.path)

@@ -342,7 +342,7 @@ def model_of(body: bytes) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def fault_response(rule: FaultRule) -> Response:
+def fault_response(rule: FaultRule, path: str) -> Response:
     """The response of an ``error`` or ``non_json`` rule."""
     assert rule.status is not None
     headers: dict[str, str] = {}
@@ -354,7 +354,8 @@ def fault_response(rule: FaultRule) -> Response:
         )
         return Response(page, status_code=rule.status, media_type="text/html", headers=headers)
     assert rule.error_id is not None and rule.message is not None
-    return error_response(ApiError(rule.error_id, rule.message, status=rule.status, headers=headers))
+    error = ApiError(rule.error_id, rule.message, status=rule.status, headers=headers)
+    return error_response(error, path)
 
 
 def format_seconds(seconds: float) -> str:
@@ -453,7 +454,7 @@ class FaultMiddleware:
         if rule.action == "latency":
             await self.app(scope, app_receive, send)
         elif rule.action in ("error", "non_json"):
-            await fault_response(rule)(scope, app_receive, send)
+            await fault_response(rule, scope["path"])(scope, app_receive, send)
         elif rule.action == "drop":
             await drop_connection(scope, receive, send)
         elif rule.action == "drop_after_store":
@@ -486,7 +487,7 @@ def fault_routes(injector: FaultInjector) -> list[Route]:
                 payload = _parse_spec_for_api(payload["spec"])
             return JSONResponse(injector.add(payload), status_code=201)
         except ApiError as error:
-            return error_response(error)
+            return error_response(error, request.url.path)
 
     async def clear_faults(request: Request) -> Response:
         count = len(injector.list())
@@ -496,9 +497,8 @@ def fault_routes(injector: FaultInjector) -> list[Route]:
     async def delete_fault(request: Request) -> Response:
         rule_id = request.path_params["fault_id"]
         if not injector.remove(rule_id):
-            return error_response(
-                ApiError("FAULT_NOT_FOUND", f"No fault rule with id {rule_id!r}", status=404)
-            )
+            error = ApiError("FAULT_NOT_FOUND", f"No fault rule with id {rule_id!r}", status=404)
+            return error_response(error, request.url.path)
         return JSONResponse({"deleted": rule_id})
 
     return [

@@ -178,7 +178,7 @@ class RateLimitMiddleware:
             return
         decision = self.limiter.hit(api_key)
         if not decision.allowed:
-            await _refusal(decision)(scope, receive, send)
+            await _refusal(decision, scope["path"])(scope, receive, send)
             return
         await self.app(scope, receive, _adding(send, decision.headers()))
 
@@ -198,10 +198,10 @@ def _is_api_path(path: str) -> bool:
     return path == "/v1" or path.startswith("/v1/")
 
 
-def _refusal(decision: Decision) -> Response:
+def _refusal(decision: Decision, path: str) -> Response:
     message = f"Too many requests: the limit is {decision.limit} per {_seconds(decision.window)} s. "
     message += f"Retry after {decision.retry_after} s."
-    response = error_response(ApiError("RATE_LIMIT_EXCEEDED", message, status=429))
+    response = error_response(ApiError("RATE_LIMIT_EXCEEDED", message, status=429), path)
     response.raw_headers.extend(decision.headers())
     return response
 
@@ -223,7 +223,7 @@ def ratelimit_routes(limiter: RateLimiter) -> list[Route]:
                 raise ApiError("INVALID_PARAMETER", "Unknown field(s): " + ", ".join(unknown))
             limiter.configure(payload.get("limit"), payload.get("window"))
         except ApiError as error:
-            return error_response(error)
+            return error_response(error, request.url.path)
         return JSONResponse(limiter.settings())
 
     return [

@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from skytells.emulator.context import emulator_state, method_route, read_json
 from skytells.emulator.errors import ApiError
+from skytells.emulator.http import emulator_state, method_route, read_json
 
 _MIN_SPEED = 0.001
 _MAX_SPEED = 1_000_000.0

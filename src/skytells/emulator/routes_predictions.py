@@ -27,9 +27,9 @@ from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Account
 from skytells.emulator.catalog import InputError
-from skytells.emulator.context import authenticate, emulator_state, method_route, origin_of, read_json
 from skytells.emulator.engine import NewPrediction, present
 from skytells.emulator.errors import ApiError
+from skytells.emulator.http import authenticate, emulator_state, method_route, origin_of, read_json
 from skytells.emulator.sse import parse_last_event_id, prediction_events
 from skytells.emulator.store import ListQuery, StoredPrediction
 from skytells.emulator.webhooks import normalize_webhook
