@@ -26,7 +26,9 @@ from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError, error_response
-from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes
+from skytells.emulator.faults.injector import FaultInjector
+from skytells.emulator.faults.middleware import FaultMiddleware
+from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.http import origin_of
 from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, ratelimit_routes
 from skytells.emulator.routes_admin import admin_routes

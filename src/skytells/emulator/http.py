@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,7 +18,9 @@ from starlette.routing import Route
 from skytells.emulator.accounts import Account
 from skytells.emulator.config import MAX_BODY_BYTES
 from skytells.emulator.errors import ApiError
-from skytells.emulator.state import EmulatorState
+
+if TYPE_CHECKING:  # the state imports every part; the parts' routes import these helpers
+    from skytells.emulator.state import EmulatorState
 
 #: How deeply JSON containers may nest in a request body (deeper is 400 ``INVALID_JSON``).
 MAX_DEPTH = 64
