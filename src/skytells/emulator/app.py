@@ -30,7 +30,9 @@ from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
 from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.http import origin_of
-from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, ratelimit_routes
+from skytells.emulator.ratelimit.limiter import RateLimiter
+from skytells.emulator.ratelimit.middleware import RateLimitMiddleware
+from skytells.emulator.ratelimit.routes import ratelimit_routes
 from skytells.emulator.routes_admin import admin_routes
 from skytells.emulator.routes_models import model_routes
 from skytells.emulator.routes_predictions import prediction_routes

@@ -12,7 +12,7 @@ from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.engine import Engine
 from skytells.emulator.faults.injector import FaultInjector
-from skytells.emulator.ratelimit import RateLimiter
+from skytells.emulator.ratelimit.limiter import RateLimiter
 from skytells.emulator.store import Store
 from skytells.emulator.webhooks import WebhookDispatcher
 
