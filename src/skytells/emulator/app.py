@@ -38,7 +38,8 @@ from skytells.emulator.routes_models import model_routes
 from skytells.emulator.routes_predictions import prediction_routes
 from skytells.emulator.state import EmulatorState
 from skytells.emulator.store import Store
-from skytells.emulator.webhooks import WebhookDispatcher
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
+from skytells.emulator.webhooks.routes import webhook_routes
 
 _HTTP_ERROR_IDS = {404: "ENDPOINT_NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
@@ -78,6 +79,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         *prediction_routes(),
         *model_routes(),
+        *webhook_routes(),
         *admin_routes(),
         *fault_routes(faults),
         *ratelimit_routes(limiter),

@@ -28,7 +28,7 @@ from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog, CatalogModel
 from skytells.emulator.errors import ApiError
 from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now
-from skytells.emulator.webhooks import WebhookDispatcher
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
 
 PROGRESS_STEPS = 5
 OUTCOMES = ("instant", "pending", "fail")

@@ -76,6 +76,14 @@ async def read_json(request: Request, *, required: bool = False) -> Any:
         raise ApiError("INVALID_JSON", "The request body is not valid JSON.", details=str(exc)[:200]) from exc
 
 
+async def read_object(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object (400 ``INVALID_REQUEST`` for anything else, or none)."""
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise ApiError("INVALID_REQUEST", "The request body must be a JSON object.")
+    return body
+
+
 def method_route(path: str, **handlers: Any) -> Route:
     """One route serving each method with its handler (so a 405 lists them all in ``Allow``).
 

@@ -8,7 +8,6 @@
 ``DELETE /v1/predictions/{id}[/delete]``         delete
 ``GET /v1/predictions/{id}/stream``              JSON, or SSE with ``Accept: text/event-stream``
 ``GET /v1/files/{id}/{name}``                    an output file (no key needed: ids are secret)
-``GET /v1/webhooks/default/secret``              the account's ``whsec_`` signing secret
 ==============================================  =========================================
 """
 
@@ -32,7 +31,7 @@ from skytells.emulator.errors import ApiError
 from skytells.emulator.http import authenticate, emulator_state, method_route, origin_of, read_json
 from skytells.emulator.sse import parse_last_event_id, prediction_events
 from skytells.emulator.store import ListQuery, StoredPrediction
-from skytells.emulator.webhooks import normalize_webhook
+from skytells.emulator.webhooks.options import normalize_webhook
 
 STATUSES = ("pending", "starting", "started", "processing", "succeeded", "failed", "cancelled")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -275,11 +274,6 @@ async def get_file(request: Request) -> Response:
     return FileResponse(path, media_type=match["type"])
 
 
-async def webhook_secret(request: Request) -> Response:
-    account = authenticate(request)
-    return JSONResponse({"secret": account.whsec, "key": account.whsec})
-
-
 def prediction_routes() -> list[BaseRoute]:
     """The public prediction routes."""
     one = "/v1/predictions/{prediction_id}"
@@ -291,5 +285,4 @@ def prediction_routes() -> list[BaseRoute]:
         method_route(f"{one}/delete", DELETE=delete_prediction),
         method_route(f"{one}/stream", GET=stream_prediction),
         method_route("/v1/files/{prediction_id}/{name}", GET=get_file),
-        method_route("/v1/webhooks/default/secret", GET=webhook_secret),
     ]

@@ -14,7 +14,7 @@ from skytells.emulator.engine import Engine
 from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.ratelimit.limiter import RateLimiter
 from skytells.emulator.store import Store
-from skytells.emulator.webhooks import WebhookDispatcher
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
 
 
 @dataclass
