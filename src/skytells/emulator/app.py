@@ -22,20 +22,21 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from skytells.emulator.accounts import Accounts
+from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
 from skytells.emulator.faults.routes import fault_routes
+from skytells.emulator.files.routes import file_routes
 from skytells.emulator.http import origin_of
+from skytells.emulator.models.routes import model_routes
+from skytells.emulator.predictions.lifecycle import Engine
+from skytells.emulator.predictions.routes import prediction_routes
 from skytells.emulator.ratelimit.limiter import RateLimiter
 from skytells.emulator.ratelimit.middleware import RateLimitMiddleware
 from skytells.emulator.ratelimit.routes import ratelimit_routes
-from skytells.emulator.routes_admin import admin_routes
-from skytells.emulator.routes_models import model_routes
-from skytells.emulator.routes_predictions import prediction_routes
 from skytells.emulator.state import EmulatorState
 from skytells.emulator.store import Store
 from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
@@ -78,6 +79,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         *prediction_routes(),
+        *file_routes(),
         *model_routes(),
         *webhook_routes(),
         *admin_routes(),

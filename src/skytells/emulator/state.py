@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from skytells.emulator.accounts import Accounts
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.engine import Engine
 from skytells.emulator.faults.injector import FaultInjector
+from skytells.emulator.predictions.lifecycle import Engine
 from skytells.emulator.ratelimit.limiter import RateLimiter
 from skytells.emulator.store import Store
 from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
