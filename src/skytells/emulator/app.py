@@ -1,7 +1,9 @@
 """`create_app`: the emulator as one Starlette ASGI application.
 
 It wires the store, catalog, accounts, lifecycle engine, webhook dispatcher, fault injector and rate
-limiter together, mounts every route, and turns every error into the one JSON error body.
+limiter together, mounts the routes of every API family, and answers every error with
+`errors.error_response`. A new family is a package with a ``routes()`` list and an OpenAPI fragment:
+one line in `create_app`'s ``families`` and one in `openapi.FRAGMENTS`.
 
 >>> app = create_app(EmulatorConfig(speed=10.0))
 >>> # uvicorn.run(app, port=8790) — or use EmulatorServer / serve()
@@ -18,8 +20,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Accounts
 from skytells.emulator.admin.routes import admin_routes
@@ -30,8 +32,8 @@ from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
 from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.files.routes import file_routes
-from skytells.emulator.http import origin_of
 from skytells.emulator.models.routes import model_routes
+from skytells.emulator.openapi import openapi_routes
 from skytells.emulator.predictions.lifecycle import Engine
 from skytells.emulator.predictions.routes import prediction_routes
 from skytells.emulator.ratelimit.limiter import RateLimiter
@@ -77,18 +79,18 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
             await engine.stop()
             store.close()
 
-    routes: list[BaseRoute] = [
-        *prediction_routes(),
-        *file_routes(),
-        *model_routes(),
-        *webhook_routes(),
-        *admin_routes(),
-        *fault_routes(faults),
-        *ratelimit_routes(limiter),
-        *_openapi_routes(),
+    families: list[list[BaseRoute]] = [  # one entry per API family or concern
+        prediction_routes(),
+        model_routes(),
+        file_routes(),
+        webhook_routes(),
+        admin_routes(),
+        fault_routes(faults),
+        ratelimit_routes(limiter),
+        openapi_routes(),
     ]
     app = Starlette(
-        routes=routes,
+        routes=[route for family in families for route in family],
         middleware=[
             Middleware(FaultMiddleware, injector=faults),
             Middleware(RateLimitMiddleware, limiter=limiter),
@@ -102,15 +104,6 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     )
     app.state.emulator = state
     return app
-
-
-def _openapi_routes() -> list[BaseRoute]:
-    async def openapi(request: Request) -> Response:
-        from skytells.emulator.openapi import openapi_document
-
-        return JSONResponse(openapi_document(origin_of(request) + "/v1"))
-
-    return [Route("/openapi.json", openapi, methods=["GET"])]
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

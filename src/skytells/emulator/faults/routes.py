@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.faults.injector import FaultInjector
@@ -15,7 +15,7 @@ from skytells.emulator.faults.spec import parse_fault_spec
 from skytells.emulator.http import read_json
 
 
-def fault_routes(injector: FaultInjector) -> list[Route]:
+def fault_routes(injector: FaultInjector) -> list[BaseRoute]:
     """Admin routes: ``GET/POST/DELETE /_emulator/faults`` and ``DELETE /_emulator/faults/{id}``.
 
     POST takes one rule object, a list of rules, or ``{"spec": "<--fault syntax>"}``.

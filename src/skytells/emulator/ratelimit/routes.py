@@ -6,14 +6,14 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.http import read_json
 from skytells.emulator.ratelimit.limiter import RateLimiter
 
 
-def ratelimit_routes(limiter: RateLimiter) -> list[Route]:
+def ratelimit_routes(limiter: RateLimiter) -> list[BaseRoute]:
     """Admin routes: ``GET /_emulator/ratelimit`` and ``POST /_emulator/ratelimit`` ``{"limit", "window"}``.
 
     A limit of 0 switches limiting off.
