@@ -2,8 +2,8 @@
 
 It wires the store, catalog, accounts, lifecycle engine, webhook dispatcher, fault injector and rate
 limiter together, mounts the routes of every API family, and answers every error with
-`errors.error_response`. A new family is a package with a ``routes()`` list and an OpenAPI fragment:
-one line in `create_app`'s ``families`` and one in `openapi.FRAGMENTS`.
+`errors.error_response`. A new family is a package with a route list (``<family>_routes()``) and an
+OpenAPI fragment: one line in `create_app`'s ``families`` and one in `openapi.FRAGMENTS`.
 
 >>> app = create_app(EmulatorConfig(speed=10.0))
 >>> # uvicorn.run(app, port=8790) — or use EmulatorServer / serve()
@@ -121,9 +121,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     headers: dict[str, Any] = dict(exc.headers or {})
-    return error_response(
-        ApiError(error_id, message, status=exc.status_code, headers=headers), request.url.path
-    )
+    error = ApiError(error_id, message, status=exc.status_code, headers=headers)
+    return error_response(error, request.url.path)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
