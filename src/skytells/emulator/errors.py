@@ -6,7 +6,9 @@ Every error the emulator returns has the one shape all Skytells clients parse::
      "error": {"http_status": n, "message": msg, "details": text, "error_id": ID}}
 
 and the HTTP status equals ``error.http_status``. Raise `ApiError` anywhere in a route; the app turns
-it into that response.
+it into that response. Every error answer, from a route, a middleware or an exception handler, is made
+by `error_response`, which is given the request path so that an API family with its own error shape
+can be answered in it.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def error_body(error_id: str, message: str, status: int, details: Any = None) ->
     }
 
 
-def error_response(error: ApiError) -> JSONResponse:
-    """The Starlette response for an `ApiError`."""
+def error_response(error: ApiError, path: str) -> JSONResponse:
+    """The response for an `ApiError` raised while serving `path` (every path: the one shape above)."""
     body = error_body(error.error_id, error.message, error.status, error.details)
     return JSONResponse(body, status_code=error.status, headers=error.headers)
