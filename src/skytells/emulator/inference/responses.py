@@ -32,8 +32,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from skytells.emulator.accounts import Account
-from skytells.emulator.context import authenticate, emulator_state, read_json
 from skytells.emulator.errors import ApiError
+from skytells.emulator.http import authenticate, emulator_state, read_json
 from skytells.emulator.inference import params
 from skytells.emulator.inference.billing import charge
 from skytells.emulator.inference.conversation import Turn
