@@ -32,6 +32,8 @@ from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
 from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.files.routes import file_routes
+from skytells.emulator.inference.response_store import ResponseStore
+from skytells.emulator.inference.routes import inference_routes
 from skytells.emulator.models.routes import model_routes
 from skytells.emulator.openapi import openapi_routes
 from skytells.emulator.predictions.lifecycle import Engine
@@ -66,7 +68,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     )
     faults = FaultInjector(config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
-    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter)
+    responses = ResponseStore(data_dir)
+    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter, responses)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -78,10 +81,12 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
             await dispatcher.stop()
             await engine.stop()
             store.close()
+            responses.close()
 
     families: list[list[BaseRoute]] = [  # one entry per API family or concern
         prediction_routes(),
         model_routes(),
+        inference_routes(),
         file_routes(),
         webhook_routes(),
         admin_routes(),

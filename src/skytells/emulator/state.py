@@ -11,6 +11,7 @@ from skytells.emulator.accounts import Accounts
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.faults.injector import FaultInjector
+from skytells.emulator.inference.response_store import ResponseStore
 from skytells.emulator.predictions.lifecycle import Engine
 from skytells.emulator.ratelimit.limiter import RateLimiter
 from skytells.emulator.store import Store
@@ -29,3 +30,4 @@ class EmulatorState:
     dispatcher: WebhookDispatcher
     faults: FaultInjector
     limiter: RateLimiter
+    responses: ResponseStore
