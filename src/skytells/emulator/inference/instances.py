@@ -25,6 +25,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 _MAX_DEPTH = 24
+_MAX_NODES = 10_000  # values made for one instance (a schema can ask for exponentially many)
+_MAX_COUNT = 1_000  # the most items, properties or characters a bound may ask for
 _FORMAT_SAMPLES = {
     "date-time": "2026-01-01T00:00:00Z",
     "date": "2026-01-01",
@@ -66,10 +68,10 @@ def instance_for(schema: Any) -> Any:
     for hints in (True, False):
         try:
             value = _Sampler(schema, hints).sample(schema, 0)
-        except (Unsatisfiable, RecursionError, KeyError, TypeError, ValueError):
+            if validator.is_valid(value):
+                return value
+        except Exception:  # a schema the sampler cannot follow is the client's 400, never a crash
             continue
-        if validator.is_valid(value):
-            return value
     raise Unsatisfiable("the emulator cannot make a value that fits this schema")
 
 
@@ -77,9 +79,11 @@ class _Sampler:
     def __init__(self, root: Any, hints: bool) -> None:
         self.root = root
         self.hints = hints
+        self.nodes = 0
 
     def sample(self, schema: Any, depth: int) -> Any:
-        if depth > _MAX_DEPTH:
+        self.nodes += 1
+        if depth > _MAX_DEPTH or self.nodes > _MAX_NODES:
             raise Unsatisfiable("the schema nests too deeply")
         if schema is True or schema == {}:
             return "sample"
@@ -134,7 +138,7 @@ class _Sampler:
         result: dict[str, Any] = {}
         for name in schema.get("required") or ():
             result[name] = self.sample(properties.get(name, extra if extra is not False else True), depth + 1)
-        wanted = int(schema.get("minProperties", 0))
+        wanted = _bound(schema, "minProperties")
         for name, sub in properties.items():
             if len(result) >= wanted:
                 break
@@ -143,12 +147,19 @@ class _Sampler:
 
     def _array(self, schema: Mapping[str, Any], depth: int) -> list[Any]:
         prefix = [self.sample(sub, depth + 1) for sub in schema.get("prefixItems") or ()]
-        count = max(int(schema.get("minItems", 0)), len(prefix))
+        count = max(_bound(schema, "minItems"), len(prefix))
         items = schema.get("items", True)
         values = prefix + [self.sample(items, depth + 1) for _ in range(count - len(prefix))]
         if schema.get("uniqueItems"):
             values = [_varied(value, index) for index, value in enumerate(values)]
         return values
+
+
+def _bound(schema: Mapping[str, Any], key: str) -> int:
+    value = int(schema.get(key, 0))
+    if value > _MAX_COUNT:
+        raise Unsatisfiable(f"'{key}' asks for more than {_MAX_COUNT}")
+    return value
 
 
 def _without(schema: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -186,7 +197,7 @@ def _type_of(schema: Mapping[str, Any]) -> str:
 
 
 def _string(schema: Mapping[str, Any]) -> str:
-    low = int(schema.get("minLength", 0))
+    low = _bound(schema, "minLength")
     high = int(schema.get("maxLength", max(low, 64)))
     pattern = schema.get("pattern")
     candidates = [_FORMAT_SAMPLES.get(str(schema.get("format")), "sample")]
