@@ -206,6 +206,26 @@ def test_leaving_a_stream_early_releases_its_connection(sdk):
     assert time.monotonic() - started < 2, "the next call waited for the stream's connection"
 
 
+def test_a_finished_stream_leaves_its_connection_for_the_next_call(sdk):
+    connections = []
+
+    def remember(response):
+        connections.append(response.extensions.get("network_stream"))
+
+    async def remember_async(response):
+        remember(response)
+
+    http = sdk.http_client(event_hooks={"response": [remember_async if sdk.is_async else remember]})
+    client = sdk.make_client(http_client=http)
+
+    for _ in range(3):
+        sdk.resolve(chat(sdk, client, stream=True).text())
+        sdk.collect(sdk.resolve(client.responses.create(model="gpt-5", input="Hi", stream=True)))
+
+    assert len(connections) == 6
+    assert len({id(c) for c in connections}) == 1, "each stream opened a new connection"
+
+
 def test_close_releases_the_connection_and_ends_iteration(sdk):
     client = sdk.make_client(max_connections=1, timeout=3000)
     stream = chat(sdk, client, stream=True)
