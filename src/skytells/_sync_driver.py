@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -50,20 +51,40 @@ class SyncDriver:
         """The events of ``machine``'s stream as they arrive; the connection closes when the caller
         stops iterating."""
         while True:
+            if machine.retry_in is not None:
+                sleep(machine.retry_in, machine.signal)
+                machine.waited()
             try:
                 with self.transport.stream(machine.request()) as response:
                     if not machine.is_event_stream(response.status, response.headers):
-                        yield from machine.not_a_stream(response.read())
+                        events = machine.not_a_stream(response.read())
+                        if machine.retry_in is not None:
+                            continue
+                        yield from events
                         return
-                    for chunk in response.chunks():
+                    chunks = response.chunks()
+                    for chunk in chunks:
                         yield from machine.feed(chunk)
                         if machine.finished:
+                            drain(chunks, machine.drain_limit)
                             return
             except StreamBroken as broken:
                 machine.broken(broken.failure)
                 continue
             yield from machine.closed()
             if not machine.reconnect():
+                return
+
+
+def drain(chunks: Iterator[bytes], limit: int) -> None:
+    """Read the rest of a finished stream's body (up to ``limit`` bytes), so its connection can be
+    reused instead of closed; a body that goes on longer, or breaks, is left to be closed."""
+    if limit <= 0:
+        return
+    with contextlib.suppress(StreamBroken):
+        for chunk in chunks:
+            limit -= len(chunk)
+            if limit <= 0:
                 return
 
 
