@@ -109,4 +109,4 @@ def test_nesting_up_to_the_limit_is_accepted(http: httpx.Client) -> None:
     nested = b"[" * 60 + b"]" * 60
     body = b'{"model": "flux-pro", "input": {"prompt": "x", "layers": ' + nested + b"}}"
     response = http.post("/predictions", content=body, headers={"content-type": "application/json"})
-    assert response.status_code == 201
+    assert response.status_code == 200

@@ -200,4 +200,4 @@ def test_stopping_answers_held_await_creates_at_once(plain: httpx.Client) -> Non
         pass
     emu.stop()
     thread.join(10)
-    assert answers == [(201, "pending")]
+    assert answers == [(200, "pending")]

@@ -45,14 +45,19 @@ _PREDICTION_LINKS = {
 
 
 def _create(operation_id: str, summary: str) -> dict[str, Any]:
-    created = "The prediction was created (or held until done with `await: true`)"
+    created = (
+        "The prediction (held until done with `await: true`). A create repeated with the same "
+        "Idempotency-Key answers the first prediction, with `Idempotent-Replayed: true`."
+    )
     responses = {
-        **ok(ref("Prediction"), created, "201"),
-        **ok(ref("Prediction"), "A create repeated with the same Idempotency-Key: the first prediction"),
+        **ok(ref("Prediction"), created),
         **errors(400, 402, 403, 404, 409, 413, 415, 422),
     }
-    for status in ("200", "201"):
-        responses[status]["links"] = _PREDICTION_LINKS
+    responses["200"]["links"] = _PREDICTION_LINKS
+    responses["200"]["headers"]["Idempotent-Replayed"] = {
+        "description": "`true` when the answer is the prediction an earlier request with this key made.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
     idempotency = {
         "name": "Idempotency-Key",
         "in": "header",

@@ -38,8 +38,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_IDEMPOTENCY_KEY = 255
 
 
-def _prediction_response(request: Request, stored: StoredPrediction, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(present(stored, origin_of(request)), status_code=status_code)
+def _prediction_response(
+    request: Request, stored: StoredPrediction, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(present(stored, origin_of(request)), headers=headers)
 
 
 # ---- create ----------------------------------------------------------------------------------
@@ -57,11 +59,13 @@ async def create_prediction(request: Request) -> Response:
         raise ApiError("VALIDATION_ERROR", "The model field is required.")
     if not isinstance(slug, str):
         raise ApiError("INVALID_PARAMETER", "'model' must be a string (a model slug).")
+    if body.get("input") is None:
+        raise ApiError("VALIDATION_ERROR", "The input field is required.")
     model = state.catalog.get(slug)
     if model is None:
         raise ApiError("MODEL_NOT_FOUND", f"Model '{slug[:200]}' was not found.")
     try:
-        inputs = state.catalog.validate(model, body.get("input"))
+        inputs = state.catalog.validate(model, body["input"])
     except InputError as exc:
         raise ApiError("INVALID_INPUT", exc.message) from exc
     wait = _flag(body, "await")
@@ -72,7 +76,7 @@ async def create_prediction(request: Request) -> Response:
         body_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         existing = _idempotent_replay(request, account, key, body_hash)
         if existing is not None:
-            return await _answer_create(request, existing, wait and not model.is_video, status_code=200)
+            return await _answer_create(request, existing, wait and not model.is_video, replayed=True)
     _check_credits(account, model.credits(inputs, _requested_outputs(inputs)))
     forced = request.scope.get("state", {}).get("forced_outcome")
     stored = state.engine.create(
@@ -81,16 +85,17 @@ async def create_prediction(request: Request) -> Response:
     if key is not None:
         state.store.remember_idempotent(account.id, key, body_hash, stored.id)
     await state.engine.settle_instant(stored.id)
-    return await _answer_create(request, stored, wait and not model.is_video, status_code=201)
+    return await _answer_create(request, stored, wait and not model.is_video)
 
 
 async def _answer_create(
-    request: Request, stored: StoredPrediction, wait: bool, status_code: int
+    request: Request, stored: StoredPrediction, wait: bool, *, replayed: bool = False
 ) -> Response:
+    """200 with the prediction (seed 003's status table); a replayed Idempotency-Key says so."""
     state = emulator_state(request)
     if wait:
         stored = await state.engine.wait(stored.id, state.config.await_cap) or stored
-    return _prediction_response(request, stored, status_code)
+    return _prediction_response(request, stored, {"Idempotent-Replayed": "true"} if replayed else None)
 
 
 def _flag(body: dict[str, Any], name: str) -> bool:
