@@ -18,13 +18,22 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "description": description, "schema": either}
 
 
-_DATE = {"type": "string", "format": "date", "examples": ["2026-01-31"]}
+_DATE = {
+    "anyOf": [
+        {"type": "string", "format": "date", "examples": ["2026-01-31"]},
+        {"type": "string", "format": "date-time", "examples": ["2026-01-31T10:00:00Z"]},
+    ]
+}
 _PAGE = {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}
 _LIST_PARAMETERS = [
     _query("page", "Page number, from 1.", _PAGE),
     _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 50, "default": 20}),
-    _query("from", "Created on or after this day (YYYY-MM-DD).", _DATE),
-    _query("to", "Created on or before this day (YYYY-MM-DD).", _DATE),
+    _query(
+        "from",
+        "Created at or after this day (YYYY-MM-DD) or instant (ISO 8601; no offset means UTC).",
+        _DATE,
+    ),
+    _query("to", "Created at or before this instant, or during or before this day (a whole day).", _DATE),
     _query("since", "Alias of `from`.", _DATE),
     _query("until", "Alias of `to`.", _DATE),
     _query("model", "Only predictions of this model slug.", {"type": "string"}),

@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -27,6 +25,7 @@ from skytells.emulator.accounts import Account
 from skytells.emulator.catalog import InputError
 from skytells.emulator.errors import ApiError
 from skytells.emulator.http import authenticate, emulator_state, method_route, origin_of, read_json
+from skytells.emulator.predictions.dates import list_bound
 from skytells.emulator.predictions.lifecycle import NewPrediction
 from skytells.emulator.predictions.presentation import present
 from skytells.emulator.predictions.sse import parse_last_event_id, prediction_events
@@ -34,7 +33,6 @@ from skytells.emulator.store import ListQuery, StoredPrediction
 from skytells.emulator.webhooks.options import normalize_webhook
 
 STATUSES = ("pending", "starting", "started", "processing", "succeeded", "failed", "cancelled")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_IDEMPOTENCY_KEY = 255
 
 
@@ -200,8 +198,8 @@ async def list_predictions(request: Request) -> Response:
     params = request.query_params
     page = _int_param(params.get("page"), "page", 1, 1, 1_000_000)
     per_page = _int_param(params.get("per_page"), "per_page", 20, 1, 50)
-    start = _date_param(params.get("from") or params.get("since"), "from")
-    end = _date_param(params.get("to") or params.get("until"), "to")
+    start = _date_param(params.get("from") or params.get("since"), "from", end=False)
+    end = _date_param(params.get("to") or params.get("until"), "to", end=True)
     if start and end and start > end:
         raise ApiError("INVALID_DATE_RANGE", "'from' must not be after 'to'.")
     slug = params.get("model") or None
@@ -215,8 +213,8 @@ async def list_predictions(request: Request) -> Response:
         account=account.id,
         model=slug,
         status=status,
-        created_from=f"{start.isoformat()}T00:00:00.000000Z" if start else None,
-        created_to=f"{end.isoformat()}T23:59:59.999999Z" if end else None,
+        created_from=start,
+        created_to=end,
         limit=per_page,
         offset=(page - 1) * per_page,
     )
@@ -244,15 +242,17 @@ def _int_param(raw: str | None, name: str, default: int, low: int, high: int) ->
     return value
 
 
-def _date_param(raw: str | None, name: str) -> date | None:
+def _date_param(raw: str | None, name: str, *, end: bool) -> str | None:
+    """A ``from``/``to`` bound as UTC ``created_at`` text (a plain date covers its whole day)."""
     if raw is None or raw == "":
         return None
     try:
-        if not _DATE.match(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
+        return list_bound(raw, end=end)
     except ValueError:
-        raise ApiError("INVALID_DATE_FORMAT", f"'{name}' must be a date in the form YYYY-MM-DD.") from None
+        raise ApiError(
+            "INVALID_DATE_FORMAT",
+            f"'{name}' must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2026-01-31T10:00:00Z).",
+        ) from None
 
 
 def _status_param(raw: str | None) -> str | None:
