@@ -28,8 +28,8 @@ from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.errors import ApiError, error_response
-from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
+from skytells.emulator.faults.persistence import PersistentFaultInjector
 from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.files.routes import file_routes
 from skytells.emulator.models.routes import model_routes
@@ -54,7 +54,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     store = Store(data_dir)
     catalog = Catalog.load(config.catalog_path)
     accounts = Accounts(store, config.api_keys)
-    dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed)
+    dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed, store=store)
     engine = Engine(
         store,
         catalog,
@@ -64,7 +64,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         render_workers=config.render_workers,
         shared_outputs=config.shared_outputs,
     )
-    faults = FaultInjector(config.faults, seed=config.seed)
+    faults = PersistentFaultInjector(store, config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
     state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter)
 
