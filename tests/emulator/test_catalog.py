@@ -246,10 +246,13 @@ def test_input_that_is_not_an_object_is_rejected(inputs: Any) -> None:
     assert caught.value.field == "input"
 
 
-def test_get_matches_exactly_then_case_insensitively_then_without_an_owner() -> None:
+def test_get_matches_exactly_then_case_insensitively_then_with_its_vendor_as_owner() -> None:
     assert model("FLUX.2-pro").slug == "FLUX.2-pro"
     assert model("flux.2-PRO").slug == "FLUX.2-pro"
     assert model("skytells/truefusion-pro").slug == "truefusion-pro"
+    assert model("Black-Forest-Labs/FLUX-PRO").slug == "flux-pro"
+    for wrong_owner in ("openai/truefusion-pro", "/truefusion-pro", "a/skytells/truefusion-pro"):
+        assert CATALOG.get(wrong_owner) is None, wrong_owner
     assert CATALOG.get("no-such-model-xyz") is None and "no-such-model-xyz" not in CATALOG
     assert "mera" in CATALOG
 

@@ -104,6 +104,12 @@ class CatalogModel:
         return f"CatalogModel({self.slug!r}, type={self.type!r})"
 
     @property
+    def vendor_slug(self) -> str:
+        """The vendor's slug (``skytells``, ``black-forest-labs``): the owner in ``owner/slug``."""
+        vendor = self._data.get("vendor")
+        return str(vendor.get("slug") or "") if isinstance(vendor, Mapping) else ""
+
+    @property
     def pricing(self) -> dict[str, Any]:
         return dict(self._data.get("pricing") or {})
 
@@ -214,10 +220,14 @@ class Catalog:
         return list(self._models)
 
     def get(self, slug: str) -> CatalogModel | None:
-        """The model for `slug`: exact match, then case-insensitive, then without an ``owner/`` prefix."""
+        """The model for `slug`: exact match, then case-insensitive, then ``owner/slug`` where the owner
+        is the model's vendor (``skytells/truefusion-pro``, as the API's webhook docs write it)."""
         found = self._by_slug.get(slug) or self._by_folded.get(slug.casefold())
         if found is None and "/" in slug:
-            return self.get(slug.rsplit("/", 1)[1])
+            owner, _, name = slug.rpartition("/")
+            model = self._by_slug.get(name) or self._by_folded.get(name.casefold())
+            if model is not None and owner and owner.casefold() == model.vendor_slug.casefold():
+                return model
         return found
 
     def validate(self, model: CatalogModel, inputs: Any) -> dict[str, Any]:

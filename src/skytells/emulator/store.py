@@ -72,8 +72,15 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 
 
 def utc_now() -> str:
-    """The current time as the API writes it: ISO 8601, microseconds, ``Z`` (sorts as text)."""
+    """The current time as the API writes ``created_at``/``updated_at``: ISO 8601, microseconds, ``Z``
+    (sorts as text)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_offset_now() -> str:
+    """The current time as the API writes ``started_at``/``completed_at``: the ``+00:00`` form (with
+    microseconds, like ``created_at``)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _dumps(value: Any) -> str:

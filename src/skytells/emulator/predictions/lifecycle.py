@@ -30,7 +30,7 @@ from skytells.emulator.files.storage import write_outputs
 from skytells.emulator.predictions.events import Event, PredictionEvents
 from skytells.emulator.predictions.outcomes import OutcomeRules
 from skytells.emulator.predictions.presentation import present
-from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now
+from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now, utc_offset_now
 from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
 
 PROGRESS_STEPS = 5
@@ -171,9 +171,7 @@ class Engine:
             "response": _MESSAGES["pending"],
             "output": None,
             "error": None,
-            "created_at": now,
-            "started_at": None,
-            "completed_at": None,
+            "created_at": now,  # started_at and completed_at appear once they are known
             "updated_at": now,
             "privacy": "private",
             "source": "api",
@@ -287,7 +285,7 @@ class Engine:
 
     def _mark_started(self, run: Run) -> None:
         """The instant ``started``: its time, its SSE event and its webhook."""
-        run.stored.body["started_at"] = utc_now()
+        run.stored.body["started_at"] = utc_offset_now()
         run.stored.plan["t_started"] = time.time()
         run.events.emit("status", "started")
         self._notify(run, "started")
@@ -342,7 +340,7 @@ class Engine:
             run.handle.cancel()
         run.handle = run.tick = None
         stored, body = run.stored, run.stored.body
-        body["completed_at"] = utc_now()
+        body["completed_at"] = utc_offset_now()
         metrics = _final_times(stored)
         if status == "succeeded" and result is not None:
             files, text = result
@@ -446,7 +444,7 @@ class Engine:
         body = stored.body
         body["metrics"] = _final_times(stored)
         body["status"], body["error"], body["response"] = "failed", message, message
-        body["completed_at"] = body["updated_at"] = utc_now()
+        body["completed_at"], body["updated_at"] = utc_offset_now(), utc_now()
         events = PredictionEvents(stored.plan.setdefault("events", []))
         events.emit("status", "failed")
         events.emit("done", None)

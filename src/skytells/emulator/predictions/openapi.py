@@ -94,7 +94,11 @@ def _paths() -> dict[str, Any]:
         "getPrediction", "Get a prediction", "predictions", {**prediction, **errors(404)}
     )
     delete = {**ok(ref("Prediction"), "The deleted prediction; its files are gone"), **errors(404)}
-    stream_ok = ok(ref("Prediction"), "The prediction with `urls.stream` (JSON), or Server-Sent Events")
+    stream_ok = ok(
+        ref("Prediction"),
+        "The prediction as JSON (`urls.stream` is set when it was created with `stream: true`), "
+        "or Server-Sent Events",
+    )
     stream_ok["200"]["content"]["text/event-stream"] = {"schema": {"type": "string"}}
     return {
         "/v1/predict": {"post": _create("createPredictionPredict", "Create a prediction")},
@@ -187,8 +191,16 @@ def _schemas() -> dict[str, Any]:
                 },
                 "error": string_or_null,
                 "created_at": {"type": "string", "format": "date-time"},
-                "started_at": nullable({"type": "string", "format": "date-time"}),
-                "completed_at": nullable({"type": "string", "format": "date-time"}),
+                "started_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When it started running (`+00:00` form); absent until then.",
+                },
+                "completed_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When it ended (`+00:00` form); absent until then.",
+                },
                 "updated_at": {"type": "string", "format": "date-time"},
                 "privacy": {"type": "string"},
                 "source": nullable({"type": "string", "enum": ["api", "cli", "web"]}),
@@ -229,6 +241,7 @@ def _schemas() -> dict[str, Any]:
                 },
                 "urls": {
                     "type": "object",
+                    "description": "Absolute URLs; `stream` only when created with `stream: true`.",
                     "properties": {
                         name: {"type": "string", "format": "uri"}
                         for name in ("get", "cancel", "stream", "delete")

@@ -125,11 +125,7 @@ class _Delivery:
 
     def headers(self, switches: Mapping[str, bool]) -> dict[str, str]:
         """The headers of one attempt; `switches` may spoil the signatures or age the timestamp."""
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Skytells-Event": self.event,
-        }
+        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         signed = self.body + b" " if switches.get("bad_signature") else self.body
         if self.signing_key:
             headers["X-Skytells-Signature"] = sign_skytells(signed, self.signing_key)
