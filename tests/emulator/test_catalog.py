@@ -263,8 +263,9 @@ def test_get_matches_exactly_then_case_insensitively_then_with_its_vendor_as_own
         ("truefusion", {"prompt": "x"}, 1, 0.03),
         ("truefusion-pro", {"prompt": "x", "num_outputs": 3}, 3, 0.15),
         ("beatfusion-2.0", {"lyrics": "x"}, 1, 0.75),
-        ("mera", {"prompt": "x", "seconds": "8"}, 1, 2.0),
-        ("mera", {"prompt": "x"}, 1, 1.0),
+        ("mera", {"prompt": "x", "seconds": "8"}, 1, 3.42),  # seed 002: "$3.42/prediction"
+        ("mera", {"prompt": "x", "seconds": "12"}, 1, 3.42),
+        ("sora-2", {"prompt": "x", "seconds": "8"}, 1, 0.8),
         ("truefusion-video-pro", {"prompt": "x", "duration": "10"}, 1, 3.0),
         ("kling-video", {"prompt": "x", "duration": "10"}, 1, 0.7),
         ("truefusion-video-pro", {"prompt": "x", "seconds": "inf", "duration": "10"}, 1, 3.0),

@@ -345,3 +345,31 @@ def test_an_owner_that_is_not_the_models_vendor_is_model_not_found(http: httpx.C
     response = http.post("/predictions", json={"model": slug, "input": {"prompt": "x"}})
     assert response.status_code == 404
     assert response.json()["error"]["error_id"] == "MODEL_NOT_FOUND"
+
+
+@pytest.mark.parametrize("slug", ["truefusion-edge", "flux-fast"])
+@pytest.mark.parametrize("route", ["/predict", "/predictions"])
+def test_a_fast_model_answers_the_create_already_succeeded(http: httpx.Client, slug: str, route: str) -> None:
+    """Seed 003: "Fast models (e.g., truefusion-edge): often succeeded in the initial response"."""
+    body = {"model": slug, "input": {"prompt": "quick"}, "await": False}
+    created = http.post(route, json=body).json()
+    assert created["status"] == "succeeded"
+    assert created["output"] and created["metadata"]["storage"]["files"]
+    assert http.get(f"/predictions/{created['id']}").json() == created
+
+
+def test_a_fast_model_held_pending_or_failing_answers_as_the_outcome_says(
+    http: httpx.Client, emulator: EmulatorServer
+) -> None:
+    emulator.admin("POST", "/outcomes", {"model": "truefusion-edge", "outcome": "pending", "count": 1})
+    emulator.admin("POST", "/outcomes", {"model": "truefusion-edge", "outcome": "fail", "message": "no"})
+    assert create(http, model="truefusion-edge")["status"] == "pending"  # not held until the cap
+    failed = create(http, model="truefusion-edge")
+    assert (failed["status"], failed["error"]) == ("failed", "no")
+
+
+def test_standard_and_video_models_answer_the_create_at_once(http: httpx.Client) -> None:
+    """Seed 002: a create "returns immediately with status pending" (truefusion-pro takes about 7 s)."""
+    assert create(http, model="truefusion-pro")["status"] == "pending"
+    video = create(http, model="mera", input={"prompt": "City", "seconds": "4", "size": "1280x720"})
+    assert video["status"] == "pending"

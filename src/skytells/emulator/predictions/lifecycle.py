@@ -200,6 +200,12 @@ class Engine:
             self._schedule(run, latency.queue_s, lambda: self._enter_starting(run))
         return stored
 
+    def settles_in_create(self, prediction_id: str) -> bool:
+        """Whether a create answers this prediction finished: a fast model on its normal course (a
+        ``pending`` test outcome is held; an ``instant`` one settles anyway)."""
+        run = self.runs.get(prediction_id)
+        return run is not None and run.model.is_fast and run.stored.plan.get("outcome") != "pending"
+
     async def settle_instant(self, prediction_id: str) -> None:
         """Let an ``instant`` prediction finish before its create request answers."""
         run = self.runs.get(prediction_id)

@@ -89,9 +89,13 @@ async def create_prediction(request: Request) -> Response:
 async def _answer_create(
     request: Request, stored: StoredPrediction, wait: bool, *, replayed: bool = False
 ) -> Response:
-    """200 with the prediction (seed 003's status table); a replayed Idempotency-Key says so."""
+    """200 with the prediction (seed 003's status table); a replayed Idempotency-Key says so.
+
+    The request is held until the prediction is terminal (up to the await cap) with ``await: true``,
+    and for a fast model whatever ``await`` says: it answers ``succeeded`` in the initial response.
+    """
     state = emulator_state(request)
-    if wait:
+    if wait or state.engine.settles_in_create(stored.id):
         stored = await state.engine.wait(stored.id, state.config.await_cap) or stored
     return _prediction_response(request, stored, {"Idempotent-Replayed": "true"} if replayed else None)
 
