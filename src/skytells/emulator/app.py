@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Accounts
+from skytells.emulator.admin.auth import AdminTokenMiddleware
 from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
@@ -89,12 +90,15 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         ratelimit_routes(limiter),
         openapi_routes(),
     ]
+    middleware = [
+        Middleware(FaultMiddleware, injector=faults)
+    ]  # outermost: a `drop` needs the server's receive
+    if config.admin_token is not None:
+        middleware.append(Middleware(AdminTokenMiddleware, token=config.admin_token))
+    middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
     app = Starlette(
         routes=[route for family in families for route in family],
-        middleware=[
-            Middleware(FaultMiddleware, injector=faults),
-            Middleware(RateLimitMiddleware, limiter=limiter),
-        ],
+        middleware=middleware,
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,
