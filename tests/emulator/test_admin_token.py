@@ -17,7 +17,7 @@ import pytest
 
 from skytells.emulator import EmulatorConfig, EmulatorServer, create_app
 from skytells.emulator.cli import config_from_args
-from skytells.emulator.config import is_loopback_host
+from skytells.emulator.config import AdminTokenRequired, is_loopback_host
 from tests.emulator.emulator_support import fast_config
 
 TOKEN = "adm-8f2c1e7d-test-token"
@@ -62,7 +62,7 @@ def test_loopback_hosts_need_no_token(host: str) -> None:
 )
 def test_any_other_host_without_a_token_is_refused_before_binding(host: str) -> None:
     assert not is_loopback_host(host)
-    with pytest.raises(ValueError, match="not a loopback address") as refused:
+    with pytest.raises(AdminTokenRequired, match="not a loopback address") as refused:
         EmulatorConfig(host=host)
     message = str(refused.value)
     assert "--admin-token" in message and "SKYTELLS_EMULATOR_ADMIN_TOKEN" in message
@@ -108,7 +108,18 @@ def test_the_command_line_refuses_a_public_host_without_a_token_and_says_why() -
     )
     assert result.returncode != 0
     assert "not a loopback address" in result.stderr and "--admin-token" in result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "Traceback" not in result.stderr and "usage:" not in result.stderr and result.stdout == ""
+
+
+def test_the_skytells_command_refuses_it_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from skytells._cli._app import cli
+
+    monkeypatch.delenv("SKYTELLS_EMULATOR_ADMIN_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["emulator", "--host", "0.0.0.0", "--port", "0"])
+    assert result.exit_code == 2
+    assert "not a loopback address" in result.output
 
 
 # --- a token-protected emulator on 127.0.0.1 -------------------------------------------------------------

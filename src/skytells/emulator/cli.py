@@ -13,7 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from skytells.emulator.catalog import Catalog
-from skytells.emulator.config import ADMIN_TOKEN_ENV, DEFAULT_PORT, LOOPBACK_HOSTS, EmulatorConfig
+from skytells.emulator.config import (
+    ADMIN_TOKEN_ENV,
+    DEFAULT_PORT,
+    LOOPBACK_HOSTS,
+    AdminTokenRequired,
+    EmulatorConfig,
+)
 from skytells.emulator.faults.spec import parse_fault_spec
 from skytells.emulator.server import serve
 
@@ -83,6 +89,8 @@ def config_from_args(
             shared_outputs=args.shared_outputs,
             admin_token=args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None,
         )
+    except AdminTokenRequired as exc:  # not a mistake in the flags' syntax: no usage text
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     except ValueError as exc:
         parser.error(str(exc))
 

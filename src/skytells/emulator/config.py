@@ -5,7 +5,7 @@
 True
 >>> EmulatorConfig(host="0.0.0.0")
 Traceback (most recent call last):
-ValueError: the emulator would listen on 0.0.0.0, which is not a loopback address: ...
+skytells.emulator.config.AdminTokenRequired: the emulator would listen on 0.0.0.0, which is not a ...
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 ADMIN_TOKEN_ENV = "SKYTELLS_EMULATOR_ADMIN_TOKEN"
 #: Visible ASCII only, so the token fits in a header as it is.
 _TOKEN = re.compile(r"^[\x21-\x7e]+$")
+
+
+class AdminTokenRequired(ValueError):
+    """The configuration listens beyond loopback without an admin token."""
 
 
 def is_loopback_host(host: str) -> bool:
@@ -87,7 +91,7 @@ class EmulatorConfig:
         if self.admin_token is not None and not _TOKEN.match(self.admin_token):
             raise ValueError("the admin token must be visible ASCII characters (no spaces), at least one")
         if self.admin_token is None and not is_loopback_host(self.host):
-            raise ValueError(
+            raise AdminTokenRequired(
                 f"the emulator would listen on {self.host or 'every interface'}, which is not a loopback "
                 "address: anyone who reaches it could reset it, read its accounts or inject faults. "
                 f"Set an admin token (--admin-token, ${ADMIN_TOKEN_ENV}, or EmulatorConfig(admin_token=...)) "
