@@ -59,6 +59,22 @@ def test_input_failing_the_schema_is_invalid_input_naming_the_field(sdk):
     assert sdk.server_predictions() == [], "a rejected create stores nothing"
 
 
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"width": 1020}, "width must be a multiple of 8"),  # seed 003's wording
+        ({"image": "photo.png"}, "'image' must be an http(s) URL or a data: URI"),
+    ],
+)
+def test_input_rules_of_the_docs_are_invalid_input_with_their_message(sdk, extra, words):
+    error = sdk.error(lambda: sdk.client.run("truefusion-pro", input={"prompt": "x", **extra}))
+
+    assert error.error_id == "INVALID_INPUT" and error.http_status == 400
+    assert isinstance(error, errors.InvalidInputError)
+    assert words in error.message
+    assert sdk.server_predictions() == []
+
+
 def test_an_unknown_model_is_model_not_found(sdk):
     error = sdk.error(lambda: sdk.client.run("no-such-model", input={"prompt": "x"}))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 
 from skytells import PaginatedResponse, PredictionsListOptions, WaitOptions
@@ -80,6 +81,24 @@ def test_list_filters_by_date_range(sdk):
     assert [p["id"] for p in inside.data] == [created["id"]]
     assert later.data == []
     assert earlier.data == []
+
+
+def test_list_filters_by_iso_8601_date_times_with_offsets(sdk):
+    """Seed 004: since/until take ISO 8601 date-times too; they reach the server unchanged."""
+    client, recorder = sdk.recording_client()
+    created = sdk.resolve(client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}}))
+    moment = dt.datetime.fromisoformat(created["created_at"].replace("Z", "+00:00"))
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    before = (moment - dt.timedelta(seconds=5)).astimezone(plus_two).isoformat()
+    after = (moment + dt.timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    inside = sdk.resolve(client.predictions.list(since=before, until=after))
+    later = sdk.resolve(client.predictions.list(since=after))
+
+    assert [p["id"] for p in inside.data] == [created["id"]]
+    assert later.data == []
+    query = httpx.URL(recorder.requests[1].url).params
+    assert (query["from"], query["to"]) == (before, after)
 
 
 def test_list_filters_by_status(sdk):
@@ -181,6 +200,8 @@ def test_iterating_predictions_applies_filters(sdk):
     ("kwargs", "error_id"),
     [
         ({"since": "2026/01/01"}, "INVALID_DATE_FORMAT"),
+        ({"until": "2026-01-01T24:30:00Z"}, "INVALID_DATE_FORMAT"),
+        ({"since": "2026-01-01T10:00:00+02:00", "until": "2026-01-01T07:00:00Z"}, "INVALID_DATE_RANGE"),
         ({"since": "2026-03-16", "until": "2026-01-01"}, "INVALID_DATE_RANGE"),
         ({"model": "no-such-model"}, "MODEL_NOT_FOUND"),
         ({"page": 0}, "INVALID_PARAMETER"),

@@ -365,6 +365,41 @@ def test_predictions_create_never_waits_by_default(sdk):
     assert not recorder.creates()[0].json().get("await")
 
 
+def test_a_fast_model_comes_back_finished_from_create_and_wait_sends_nothing(sdk):
+    """Seed 003: fast models "often succeeded in the initial response — no polling needed"."""
+    client, recorder = sdk.recording_client()
+
+    created = sdk.resolve(client.predictions.create({"model": "truefusion-edge", "input": {"prompt": "x"}}))
+    done = sdk.resolve(client.wait(created))
+
+    assert created["status"] == "succeeded" and created.outputs()
+    assert done["id"] == created["id"] and done["status"] == "succeeded"
+    assert len(recorder.requests) == 1  # the create: nothing left to poll
+    assert not recorder.creates()[0].json().get("await")
+
+
+@pytest.mark.parametrize("slug", ["skytells/truefusion-pro", "TrueFusion-Pro"])
+def test_run_takes_a_slug_in_any_case_or_with_its_vendor(sdk, slug):
+    prediction = sdk.resolve(sdk.client.run(slug, input={"prompt": "x"}))
+
+    assert prediction.status == "succeeded"
+    assert prediction["model"]["name"] == "truefusion-pro"
+
+
+def test_stream_prediction_has_urls_stream_for_a_streaming_prediction(sdk):
+    """Seed 002: ``stream: True`` "populates urls["stream"]"; without it the key is not there."""
+    streamed = sdk.resolve(
+        sdk.client.predictions.create({"model": IMAGE, "input": {"prompt": "s"}, "stream": True})
+    )
+    plain = sdk.resolve(sdk.client.predictions.create({"model": IMAGE, "input": {"prompt": "p"}}))
+
+    info = sdk.resolve(sdk.client.stream_prediction(streamed["id"]))
+    other = sdk.resolve(sdk.client.stream_prediction(plain["id"]))
+
+    assert info["urls"]["stream"].endswith(f"/predictions/{streamed['id']}/stream")
+    assert "stream" not in other["urls"]
+
+
 def test_predictions_create_with_model_and_input_keywords(sdk):
     response = sdk.resolve(sdk.client.predictions.create(model=IMAGE, input={"prompt": "keywords"}))
 

@@ -111,8 +111,8 @@ def test_stream_cancel_and_delete_use_their_routes(
     make_client: Any, wire: Wire, conformance_emulator: Any
 ) -> None:
     client = make_client()
-    created = client.predictions.create(
-        {"model": "mera", "input": {"prompt": "x", "seconds": "8", "size": "1280x720"}}
+    created = client.predictions.create(  # `stream: true`: urls.stream is set for it (seed 002)
+        {"model": "mera", "input": {"prompt": "x", "seconds": "8", "size": "1280x720"}, "stream": True}
     )
     pid = created["id"]
     wire.requests.clear()

@@ -308,6 +308,12 @@ def test_list_params_use_the_wire_names():
     assert flows.list_params() == {}
 
 
+def test_list_params_pass_iso_8601_date_times_through_unchanged():
+    """Seed 004: since/until are "ISO 8601 / YYYY-MM-DD"; the server reads them, the SDK does not."""
+    since, until = "2026-01-01T10:00:00+02:00", "2026-01-02T08:30:00.250Z"
+    assert flows.list_params(since=since, until=until) == {"from": since, "to": until}
+
+
 def test_next_page_stops_at_the_last_page():
     page = {"data": [1], "pagination": {"current_page": 1, "last_page": 3}}
     assert flows.next_page(page, {"model": "m"}) == {"model": "m", "page": "2"}

@@ -35,10 +35,10 @@ def wait_terminal(http: httpx.Client, prediction_id: str, timeout: float = 20.0)
 
 
 def create(http: httpx.Client, model: str = "truefusion-pro", **body: Any) -> dict[str, Any]:
-    """Create a prediction (201) and return it."""
+    """Create a prediction (200) and return it."""
     body.setdefault("input", {"prompt": "A lake at dawn"})
     response = http.post("/predictions", json={"model": model, **body})
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == 200, response.text
     created: dict[str, Any] = response.json()
     return created
 

@@ -129,4 +129,4 @@ def test_await_requests_are_released_by_a_reset(emulator: EmulatorServer, http: 
         pass
     emulator.reset()
     thread.join(10)
-    assert answers == [201]
+    assert answers == [200]

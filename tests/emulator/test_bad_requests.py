@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import httpx
@@ -47,6 +48,10 @@ def assert_error(response: httpx.Response, status: int, error_id: str) -> dict[s
         (b'{"model": "flux-pro", "input": {"prompt": "x", "num_outputs": "two"}}', 400, "INVALID_INPUT"),
         (b'{"model": "flux-pro", "input": {"prompt": "x"}, "await": "yes"}', 400, "INVALID_PARAMETER"),
         (b'{"model": "flux-pro", "input": {"prompt": "x"}, "stream": 1}', 400, "INVALID_PARAMETER"),
+        (b'{"model": "flux-pro"}', 422, "VALIDATION_ERROR"),
+        (b'{"model": "flux-pro", "input": null}', 422, "VALIDATION_ERROR"),
+        (b'{"model": "flux-pro", "input": {"prompt": "x", "width": 1001}}', 400, "INVALID_INPUT"),
+        (b'{"model": "truefusion-pro", "input": {"prompt": "x", "image": "cat.png"}}', 400, "INVALID_INPUT"),
     ],
 )
 def test_bad_create_bodies(http: httpx.Client, content: bytes, status: int, error_id: str) -> None:
@@ -60,6 +65,42 @@ def test_invalid_input_names_the_field(http: httpx.Client) -> None:
         "/predictions", json={"model": "flux-pro", "input": {"prompt": "x", "num_outputs": "two"}}
     )
     assert "num_outputs" in assert_error(response, 400, "INVALID_INPUT")["error"]["message"]
+
+
+@pytest.mark.parametrize("name", ["width", "height"])
+def test_a_size_not_a_multiple_of_8_gets_seed_003s_message(http: httpx.Client, name: str) -> None:
+    body = {"model": "truefusion-pro", "input": {"prompt": "x", name: 1020}}
+    error = assert_error(http.post("/predictions", json=body), 400, "INVALID_INPUT")
+    assert error["detail"] == f"{name} must be a multiple of 8"
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("truefusion-pro", "image", "file:///etc/passwd"),
+        ("mera", "input_reference", "data:image/png;base64,@@@"),
+        ("lipfusion", "audio", "https://"),
+    ],
+)
+def test_a_broken_uri_input_is_invalid_input_naming_the_field(
+    http: httpx.Client, model: str, field: str, value: str
+) -> None:
+    inputs = {"prompt": "x", "video": "https://example.com/v.mp4", "audio": "https://example.com/a.mp3"}
+    body = {"model": model, "input": {**inputs, field: value}}
+    error = assert_error(http.post("/predictions", json=body), 400, "INVALID_INPUT")
+    assert f"'{field}' must be an http(s) URL or a data: URI" in error["detail"]
+
+
+def test_http_and_data_uri_inputs_and_sizes_in_steps_of_8_are_accepted(http: httpx.Client) -> None:
+    pixel = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n one pixel").decode()
+    for image in (pixel, "https://example.com/cat.png"):
+        body = {
+            "model": "truefusion-pro",
+            "input": {"prompt": "x", "image": image, "width": 1000, "height": 520},
+        }
+        response = http.post("/predictions", json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["input"]["image"] == image
 
 
 def test_an_oversized_body_is_413(plain: httpx.Client) -> None:
@@ -109,4 +150,4 @@ def test_nesting_up_to_the_limit_is_accepted(http: httpx.Client) -> None:
     nested = b"[" * 60 + b"]" * 60
     body = b'{"model": "flux-pro", "input": {"prompt": "x", "layers": ' + nested + b"}}"
     response = http.post("/predictions", content=body, headers={"content-type": "application/json"})
-    assert response.status_code == 201
+    assert response.status_code == 200

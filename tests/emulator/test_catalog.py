@@ -155,6 +155,9 @@ def test_unknown_keys_are_kept_and_null_optional_keys_count_as_missing() -> None
         ("beatfusion-2.0", {"lyrics": "x" * 3501}, "lyrics", "at most 3500 characters"),
         ("beatfusion-2.0", {"lyrics": "x", "sample_rate": 48000}, "sample_rate", "must be one of"),
         ("gemini-2.5-pro", {"prompt": "x", "images": ["a"] * 17}, "images", "at most 16 items"),
+        ("truefusion-pro", {"prompt": "x", "image": "ftp://example.com/a.png"}, "image", "http(s) URL"),
+        ("mera", {"prompt": "x", "input_reference": "cat.png"}, "input_reference", "or a data: URI"),
+        ("gemini-2.5-pro", {"prompt": "x", "images": ["https://a.test/1.png", "x"]}, "images.1", "URL"),
     ],
 )
 def test_bad_input_raises_an_input_error_naming_the_field(
@@ -166,6 +169,76 @@ def test_bad_input_raises_an_input_error_naming_the_field(
     assert f"'{field}'" in str(caught.value) and words in str(caught.value)
 
 
+@pytest.mark.parametrize("slug", ["truefusion-pro", "flux-pro", "FLUX.2-pro", "gpt-image-1"])
+@pytest.mark.parametrize(("name", "value"), [("width", 1001), ("height", 1020), ("width", 260)])
+def test_image_sizes_must_be_multiples_of_8_with_seed_003s_message(slug: str, name: str, value: int) -> None:
+    """Seed 003: ``{"detail": "width must be a multiple of 8"}``; the schemas say ``multipleOf: 8``."""
+    entry = model(slug)
+    assert entry.input_schema["properties"][name]["multipleOf"] == 8
+    with pytest.raises(InputError) as caught:
+        CATALOG.validate(entry, {"prompt": "x", name: value})
+    assert (caught.value.field, caught.value.message) == (name, f"{name} must be a multiple of 8")
+    assert CATALOG.validate(entry, {"prompt": "x", name: value // 8 * 8 + 8})[name] % 8 == 0
+
+
+def test_every_image_model_with_a_pixel_size_asks_for_multiples_of_8() -> None:
+    sized = [m for m in CATALOG if m.type == "image" and "width" in m.input_schema.get("properties", {})]
+    assert len(sized) >= 8
+    for entry in sized:
+        for name in ("width", "height"):
+            assert entry.input_schema["properties"][name]["multipleOf"] == 8, (entry.slug, name)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://example.com/cat.png",
+        "http://127.0.0.1:8790/v1/files/x/output-0.webp",
+        "HTTPS://EXAMPLE.COM/a?b=c#d",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "data:,hello%20world",
+        "data:text/plain;charset=utf-8,hi",
+        "data:application/octet-stream;base64,",
+    ],
+)
+def test_uri_inputs_accept_http_urls_and_data_uris(uri: str) -> None:
+    assert CATALOG.validate(model("truefusion-pro"), {"prompt": "x", "image": uri})["image"] == uri
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "cat.png",
+        "/tmp/cat.png",
+        "file:///etc/passwd",
+        "ftp://example.com/cat.png",
+        "https://",
+        "http:///path-only",
+        "https://exa mple.com/cat.png",
+        "https://example.com:99999/cat.png",
+        "javascript:alert(1)",
+        "data:image/png;base64,not base64!",
+        "data:image/png;base64,iVBORw0KGgo",  # padding missing
+        "data:image/png;base64",  # no comma, no payload
+        "data:text/plain,two words",
+        "",
+    ],
+)
+def test_a_broken_uri_input_is_an_input_error_naming_the_field(uri: str) -> None:
+    with pytest.raises(InputError) as caught:
+        CATALOG.validate(model("truefusion-pro"), {"prompt": "x", "image": uri})
+    assert caught.value.field == "image"
+    assert "'image' must be an http(s) URL or a data: URI" in caught.value.message
+
+
+def test_a_long_broken_uri_is_clipped_in_the_message() -> None:
+    with pytest.raises(InputError) as caught:
+        CATALOG.validate(
+            model("truefusion-pro"), {"prompt": "x", "image": "data:image/png;base64," + "!" * 10**6}
+        )
+    assert len(caught.value.message) < 200
+
+
 @pytest.mark.parametrize("inputs", [[1, 2], "prompt", 3])
 def test_input_that_is_not_an_object_is_rejected(inputs: Any) -> None:
     with pytest.raises(InputError, match="'input' must be a JSON object") as caught:
@@ -173,10 +246,13 @@ def test_input_that_is_not_an_object_is_rejected(inputs: Any) -> None:
     assert caught.value.field == "input"
 
 
-def test_get_matches_exactly_then_case_insensitively_then_without_an_owner() -> None:
+def test_get_matches_exactly_then_case_insensitively_then_with_its_vendor_as_owner() -> None:
     assert model("FLUX.2-pro").slug == "FLUX.2-pro"
     assert model("flux.2-PRO").slug == "FLUX.2-pro"
     assert model("skytells/truefusion-pro").slug == "truefusion-pro"
+    assert model("Black-Forest-Labs/FLUX-PRO").slug == "flux-pro"
+    for wrong_owner in ("openai/truefusion-pro", "/truefusion-pro", "a/skytells/truefusion-pro"):
+        assert CATALOG.get(wrong_owner) is None, wrong_owner
     assert CATALOG.get("no-such-model-xyz") is None and "no-such-model-xyz" not in CATALOG
     assert "mera" in CATALOG
 
@@ -187,13 +263,14 @@ def test_get_matches_exactly_then_case_insensitively_then_without_an_owner() -> 
         ("truefusion", {"prompt": "x"}, 1, 0.03),
         ("truefusion-pro", {"prompt": "x", "num_outputs": 3}, 3, 0.15),
         ("beatfusion-2.0", {"lyrics": "x"}, 1, 0.75),
-        ("mera", {"prompt": "x", "seconds": "8"}, 1, 2.0),
-        ("mera", {"prompt": "x"}, 1, 1.0),
+        ("mera", {"prompt": "x", "seconds": "8"}, 1, 3.42),  # seed 002: "$3.42/prediction"
+        ("mera", {"prompt": "x", "seconds": "12"}, 1, 3.42),
+        ("sora-2", {"prompt": "x", "seconds": "8"}, 1, 0.8),
         ("truefusion-video-pro", {"prompt": "x", "duration": "10"}, 1, 3.0),
         ("kling-video", {"prompt": "x", "duration": "10"}, 1, 0.7),
         ("truefusion-video-pro", {"prompt": "x", "seconds": "inf", "duration": "10"}, 1, 3.0),
         ("kling-video", {"prompt": "x", "seconds": "nan", "duration": "10"}, 1, 0.7),
-        ("FLUX.2-pro", {"prompt": "x", "width": 1000, "height": 1000}, 2, 0.03 * 2 * 1008 * 1008 / 1e6),
+        ("FLUX.2-pro", {"prompt": "x", "width": 1000, "height": 1000}, 2, 0.03 * 2 * 1000 * 1000 / 1e6),
         ("gpt-5", {"prompt": "x" * 400, "max_tokens": 10}, 1, 0.00000125 * 110),
     ],
 )
@@ -210,7 +287,8 @@ def test_credits_follow_the_pricing_unit(slug: str, inputs: dict[str, Any], n: i
         ({"aspect_ratio": "9:16"}, (576, 1024)),
         ({"width": 1024, "height": 1024, "aspect_ratio": "16:9"}, (1024, 1024)),
         ({"width": 512}, (512, 512)),
-        ({"width": 800, "aspect_ratio": "4:3"}, (800, 608)),
+        ({"width": 800, "aspect_ratio": "4:3"}, (800, 600)),
+        ({"width": 1000, "height": 808}, (1000, 808)),  # sizes in pixels are kept (multiples of 8)
         ({"aspect_ratio": "inf:inf"}, (1024, 1024)),
     ],
 )
@@ -246,14 +324,20 @@ def test_random_input_is_either_valid_or_an_input_error(entry: CatalogModel) -> 
     rng = random.Random(entry.slug)
     names = [*entry.input_schema["properties"], "extra"]
     accepted = 0
-    valid = {name: "a prompt" for name in entry.input_schema["required"]}
+    properties = entry.input_schema["properties"]
+    valid = {
+        name: "https://example.com/in" if properties[name].get("format") == "uri" else "a prompt"
+        for name in entry.input_schema["required"]
+    }
     for i in range(60):
         picked = rng.sample(names, rng.randrange(1 if i % 4 == 1 else 3))
         inputs = {**(valid if i % 2 else {}), **{name: random_json(rng) for name in picked}}
         try:
             validated = CATALOG.validate(entry, inputs)
         except InputError as error:
-            assert error.field and error.message.startswith("Invalid input: ")
+            assert error.field and (
+                error.message.startswith("Invalid input: ") or error.message.endswith("a multiple of 8")
+            )
             continue
         assert set(entry.input_schema["required"]) <= set(validated)
         assert entry.credits(validated, 1) >= 0  # pricing copes with anything that validates

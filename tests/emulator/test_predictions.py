@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import threading
@@ -15,18 +16,26 @@ import pytest
 from skytells.emulator import EmulatorServer
 from tests.emulator.emulator_support import create, fast_config, wait_terminal
 
+#: ``created_at``/``updated_at``: microseconds and ``Z``; ``started_at``/``completed_at``: ``+00:00``
+#: (the protocol evidence's full prediction uses exactly these two forms).
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+OFFSET_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 FIELDS = {
-    "id", "status", "type", "stream", "input", "response", "output", "error", "created_at", "started_at",
-    "completed_at", "updated_at", "privacy", "source", "model", "webhook", "metrics", "metadata", "urls",
+    "id", "status", "type", "stream", "input", "response", "output", "error", "created_at", "updated_at",
+    "privacy", "source", "model", "webhook", "metrics", "metadata", "urls",
 }  # fmt: skip
+
+
+def moment(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @pytest.mark.parametrize("route", ["/predict", "/predictions"])
 def test_create_returns_a_complete_pending_prediction(http: httpx.Client, route: str) -> None:
     response = http.post(route, json={"model": "truefusion-pro", "input": {"prompt": "A lake"}})
 
-    assert response.status_code == 201
+    assert response.status_code == 200  # seed 003's status table: 200, not 201
+    assert "idempotent-replayed" not in response.headers
     assert response.headers["content-type"] == "application/json"
     p = response.json()
     assert set(p) == FIELDS
@@ -38,15 +47,44 @@ def test_create_returns_a_complete_pending_prediction(http: httpx.Client, route:
     assert p["input"]["prompt"] == "A lake" and p["input"]["num_outputs"] == 1  # schema defaults applied
     assert p["output"] is None and p["error"] is None
     assert TIMESTAMP.match(p["created_at"]) and TIMESTAMP.match(p["updated_at"])
-    assert p["started_at"] is None and p["completed_at"] is None
+    assert "started_at" not in p and "completed_at" not in p  # a pending prediction has neither key
     assert p["metrics"] == {"progress": 0}
     base = f"{http.base_url}predictions/{p['id']}"
-    assert p["urls"] == {
-        "get": base,
-        "cancel": f"{base}/cancel",
-        "stream": f"{base}/stream",
-        "delete": f"{base}/delete",
-    }
+    assert p["urls"] == {"get": base, "cancel": f"{base}/cancel", "delete": f"{base}/delete"}
+
+
+def test_urls_stream_is_there_only_for_a_prediction_created_with_stream_true(http: httpx.Client) -> None:
+    """Seed 002: ``stream`` "Enable streaming. Populates urls["stream"] in the response."."""
+    streamed = create(http, stream=True)
+    plain = create(http, stream=False)
+    base = f"{http.base_url}predictions/{streamed['id']}"
+    assert streamed["stream"] is True and streamed["urls"]["stream"] == f"{base}/stream"
+    assert plain["stream"] is False and "stream" not in plain["urls"]
+    for prediction in (streamed, plain):  # the same on every later read, and from the stream route
+        for path in ("", "/stream"):
+            again = http.get(f"/predictions/{prediction['id']}{path}").json()
+            assert again["urls"] == prediction["urls"]
+    # the stream route itself answers whether or not the prediction asked for streaming
+    with http.stream(
+        "GET", f"/predictions/{plain['id']}/stream", headers={"accept": "text/event-stream"}
+    ) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+
+
+def test_started_at_and_completed_at_appear_when_known_in_the_offset_form(
+    http: httpx.Client, emulator: EmulatorServer
+) -> None:
+    emulator.admin("POST", "/outcomes", {"model": "*", "outcome": "pending", "count": 1})
+    held = create(http)
+    cancelled = http.post(f"/predictions/{held['id']}/cancel").json()
+    assert "started_at" not in cancelled and OFFSET_TIMESTAMP.match(cancelled["completed_at"])
+
+    running = create(http, model="truefusion-x")
+    seen = http.get(f"/predictions/{running['id']}").json()
+    while seen["status"] != "processing":
+        assert "started_at" not in seen and "completed_at" not in seen, seen["status"]
+        seen = http.get(f"/predictions/{running['id']}").json()
+    assert OFFSET_TIMESTAMP.match(seen["started_at"]) and "completed_at" not in seen
 
 
 def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client, plain: httpx.Client) -> None:
@@ -56,8 +94,9 @@ def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client, plain:
 
     assert done["status"] == "succeeded"
     assert done["error"] is None
-    assert TIMESTAMP.match(done["started_at"]) and TIMESTAMP.match(done["completed_at"])
-    assert done["created_at"] <= done["started_at"] <= done["completed_at"]
+    assert OFFSET_TIMESTAMP.match(done["started_at"]) and OFFSET_TIMESTAMP.match(done["completed_at"])
+    assert moment(done["created_at"]) <= moment(done["started_at"]) <= moment(done["completed_at"])
+    assert moment(done["completed_at"]) <= moment(done["updated_at"])
     assert done["metrics"]["progress"] == 100
     assert (
         done["metrics"]["predict_time"] > 0
@@ -115,13 +154,27 @@ def test_await_cap_returns_the_current_state(plain: httpx.Client) -> None:
     assert p["status"] in ("pending", "starting")
 
 
-def test_missing_input_means_an_empty_object_and_is_validated(http: httpx.Client) -> None:
-    response = http.post("/predictions", json={"model": "truefusion-pro"})
+@pytest.mark.parametrize("body", [{"model": "truefusion-pro"}, {"model": "truefusion-pro", "input": None}])
+def test_a_create_without_input_is_422_validation_error(http: httpx.Client, body: dict[str, object]) -> None:
+    """The TypeScript SDK's fixture and the API's error page: a missing input is 422 VALIDATION_ERROR."""
+    response = http.post("/predictions", json=body)
+    assert response.status_code == 422
+    assert response.json()["response"] == "The input field is required."
+    assert response.json()["error"] == {
+        "http_status": 422,
+        "message": "The input field is required.",
+        "details": "The input field is required.",
+        "error_id": "VALIDATION_ERROR",
+    }
+
+
+def test_an_empty_input_is_validated_against_the_schema(http: httpx.Client) -> None:
+    response = http.post("/predictions", json={"model": "truefusion-pro", "input": {}})
     assert response.status_code == 400
     assert response.json()["error"]["error_id"] == "INVALID_INPUT"
     assert "prompt" in response.json()["error"]["message"]
     ok = http.post("/predictions", json={"model": "deepbrain-router", "input": {"prompt": "hi"}})
-    assert ok.status_code == 201
+    assert ok.status_code == 200
 
 
 def test_get_returns_the_same_prediction(http: httpx.Client) -> None:
@@ -273,3 +326,50 @@ def test_cancel_and_failure_notify_the_webhook(http: httpx.Client, emulator: Emu
         (failed.json()["id"], "failed"),
     }
     assert {e["status"] for e in entries} == {"blocked"}  # not on the allow-list: logged, never sent
+
+
+@pytest.mark.parametrize(
+    "slug", ["truefusion-pro", "TRUEFUSION-PRO", "skytells/truefusion-pro", "Skytells/TrueFusion-Pro"]
+)
+def test_a_slug_matches_in_any_case_and_with_its_vendor_as_owner(http: httpx.Client, slug: str) -> None:
+    """The API's webhook docs create with ``skytells/truefusion-pro``; the TypeScript README queues
+    ``FLUX-2.0``. The prediction names the model by its catalog slug, as the list filter compares it."""
+    created = create(http, model=slug)
+    assert created["model"] == {"name": "truefusion-pro", "type": "image"}
+    listed = http.get("/predictions", params={"model": slug}).json()["data"]
+    assert [p["id"] for p in listed] == [created["id"]]
+
+
+@pytest.mark.parametrize("slug", ["openai/truefusion-pro", "truefusion-pro/skytells", "/truefusion-pro"])
+def test_an_owner_that_is_not_the_models_vendor_is_model_not_found(http: httpx.Client, slug: str) -> None:
+    response = http.post("/predictions", json={"model": slug, "input": {"prompt": "x"}})
+    assert response.status_code == 404
+    assert response.json()["error"]["error_id"] == "MODEL_NOT_FOUND"
+
+
+@pytest.mark.parametrize("slug", ["truefusion-edge", "flux-fast"])
+@pytest.mark.parametrize("route", ["/predict", "/predictions"])
+def test_a_fast_model_answers_the_create_already_succeeded(http: httpx.Client, slug: str, route: str) -> None:
+    """Seed 003: "Fast models (e.g., truefusion-edge): often succeeded in the initial response"."""
+    body = {"model": slug, "input": {"prompt": "quick"}, "await": False}
+    created = http.post(route, json=body).json()
+    assert created["status"] == "succeeded"
+    assert created["output"] and created["metadata"]["storage"]["files"]
+    assert http.get(f"/predictions/{created['id']}").json() == created
+
+
+def test_a_fast_model_held_pending_or_failing_answers_as_the_outcome_says(
+    http: httpx.Client, emulator: EmulatorServer
+) -> None:
+    emulator.admin("POST", "/outcomes", {"model": "truefusion-edge", "outcome": "pending", "count": 1})
+    emulator.admin("POST", "/outcomes", {"model": "truefusion-edge", "outcome": "fail", "message": "no"})
+    assert create(http, model="truefusion-edge")["status"] == "pending"  # not held until the cap
+    failed = create(http, model="truefusion-edge")
+    assert (failed["status"], failed["error"]) == ("failed", "no")
+
+
+def test_standard_and_video_models_answer_the_create_at_once(http: httpx.Client) -> None:
+    """Seed 002: a create "returns immediately with status pending" (truefusion-pro takes about 7 s)."""
+    assert create(http, model="truefusion-pro")["status"] == "pending"
+    video = create(http, model="mera", input={"prompt": "City", "seconds": "4", "size": "1280x720"})
+    assert video["status"] == "pending"

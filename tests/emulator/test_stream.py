@@ -30,7 +30,7 @@ def read_events(response: httpx.Response) -> tuple[list[dict[str, Any]], int]:
 
 
 def test_stream_without_accept_returns_the_prediction_json(http: httpx.Client) -> None:
-    created = create(http)
+    created = create(http, stream=True)  # urls.stream is there for `stream: true` predictions (seed 002)
     response = http.get(f"/predictions/{created['id']}/stream")
     assert response.headers["content-type"] == "application/json"
     assert response.json()["id"] == created["id"]

@@ -22,8 +22,12 @@ def predictions() -> None:
 
 @predictions.command("list")
 @click.option("--model", metavar="SLUG", help="Only predictions of this model.")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only predictions created on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only predictions created on or before this day.")
+@click.option(
+    "--since", metavar="DATE", help="Only predictions created from this day (YYYY-MM-DD) or ISO 8601 time."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only predictions created up to this day (YYYY-MM-DD) or ISO 8601 time."
+)
 @click.option("--status", type=click.Choice(STATUSES), help="Only predictions with this status.")
 @click.option("--page", type=click.IntRange(min=1), help="Page to show (newest first; 20 per page).")
 @click.option("--all", "all_pages", is_flag=True, help="Every page, one after the other.")

@@ -24,12 +24,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Accounts
+from skytells.emulator.admin.auth import AdminTokenMiddleware
 from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.errors import ApiError, error_response
-from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
+from skytells.emulator.faults.persistence import PersistentFaultInjector
 from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.files.routes import file_routes
 from skytells.emulator.inference.response_store import ResponseStore
@@ -56,7 +57,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     store = Store(data_dir)
     catalog = Catalog.load(config.catalog_path)
     accounts = Accounts(store, config.api_keys)
-    dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed)
+    dispatcher = WebhookDispatcher(allow_hosts=config.webhook_allow, speed=config.speed, store=store)
     engine = Engine(
         store,
         catalog,
@@ -66,7 +67,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         render_workers=config.render_workers,
         shared_outputs=config.shared_outputs,
     )
-    faults = FaultInjector(config.faults, seed=config.seed)
+    faults = PersistentFaultInjector(store, config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
     responses = ResponseStore(data_dir)
     state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter, responses)
@@ -94,12 +95,15 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         ratelimit_routes(limiter),
         openapi_routes(),
     ]
+    middleware = [
+        Middleware(FaultMiddleware, injector=faults)
+    ]  # outermost: a `drop` needs the server's receive
+    if config.admin_token is not None:
+        middleware.append(Middleware(AdminTokenMiddleware, token=config.admin_token))
+    middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
     app = Starlette(
         routes=[route for family in families for route in family],
-        middleware=[
-            Middleware(FaultMiddleware, injector=faults),
-            Middleware(RateLimitMiddleware, limiter=limiter),
-        ],
+        middleware=middleware,
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,

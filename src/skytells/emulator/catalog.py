@@ -28,6 +28,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from skytells.emulator.input_formats import INPUT_FORMATS, URI_RULE
+
 __all__ = [
     "Catalog",
     "CatalogModel",
@@ -44,6 +46,9 @@ MODEL_TYPES = ("image", "video", "audio", "music", "text", "code", "multimodal",
 OPTIONAL_FIELDS = ("input_schema", "output_schema")
 _PRIVATE_KEY = "x-emulator"
 _DEFAULT_LONG_SIDE = 1024
+#: Models whose whole latency at speed 1 is at most this many seconds answer a create already finished
+#: (seed 003: "Fast models (e.g., truefusion-edge): often succeeded in the initial response").
+FAST_MODEL_S = 1.0
 _TEXT_REPLY_TOKENS = 64
 
 
@@ -102,6 +107,12 @@ class CatalogModel:
         return f"CatalogModel({self.slug!r}, type={self.type!r})"
 
     @property
+    def vendor_slug(self) -> str:
+        """The vendor's slug (``skytells``, ``black-forest-labs``): the owner in ``owner/slug``."""
+        vendor = self._data.get("vendor")
+        return str(vendor.get("slug") or "") if isinstance(vendor, Mapping) else ""
+
+    @property
     def pricing(self) -> dict[str, Any]:
         return dict(self._data.get("pricing") or {})
 
@@ -122,6 +133,11 @@ class CatalogModel:
     @property
     def is_video(self) -> bool:
         return self.type == "video"
+
+    @property
+    def is_fast(self) -> bool:
+        """A model quick enough that a create answers it finished (not a video model)."""
+        return not self.is_video and self.latency.total_s <= FAST_MODEL_S
 
     @property
     def output_is_list(self) -> bool:
@@ -226,10 +242,14 @@ class Catalog:
         return list(self._models)
 
     def get(self, slug: str) -> CatalogModel | None:
-        """The model for `slug`: exact match, then case-insensitive, then without an ``owner/`` prefix."""
+        """The model for `slug`: exact match, then case-insensitive, then ``owner/slug`` where the owner
+        is the model's vendor (``skytells/truefusion-pro``, as the API's webhook docs write it)."""
         found = self._by_slug.get(slug) or self._by_folded.get(slug.casefold())
         if found is None and "/" in slug:
-            return self.get(slug.rsplit("/", 1)[1])
+            owner, _, name = slug.rpartition("/")
+            model = self._by_slug.get(name) or self._by_folded.get(name.casefold())
+            if model is not None and owner and owner.casefold() == model.vendor_slug.casefold():
+                return model
         return found
 
     def validate(self, model: CatalogModel, inputs: Any) -> dict[str, Any]:
@@ -246,7 +266,7 @@ class Catalog:
         required = set(schema.get("required", ()))
         cleaned = {k: copy.deepcopy(v) for k, v in inputs.items() if v is not None or k in required}
         if model._validator is None:
-            model._validator = _DefaultingValidator(schema)
+            model._validator = _DefaultingValidator(schema, format_checker=INPUT_FORMATS)
         validator = model._validator
         errors = sorted(validator.iter_errors(cleaned), key=_error_rank)
         if errors:
@@ -276,7 +296,8 @@ def _checked_entry(index: int, entry: Any) -> Mapping[str, Any]:
 def image_size(model: CatalogModel, inputs: Mapping[str, Any]) -> tuple[int, int]:
     """Pixel size of the images `inputs` ask for: ``width``/``height``, else ``aspect_ratio``.
 
-    Sizes are rounded to multiples of 16; the long side of an aspect ratio is 1024 (or the model's
+    Sizes given in pixels are kept to a multiple of 8 (what the schemas accept); sizes worked out from
+    an aspect ratio are rounded to multiples of 16, its long side 1024 (or the model's
     ``x-emulator.long_side``).
     """
     long_side = int(model.options.get("long_side", _DEFAULT_LONG_SIDE))
@@ -284,11 +305,11 @@ def image_size(model: CatalogModel, inputs: Mapping[str, Any]) -> tuple[int, int
     height: Any = inputs.get("height")
     ratio = aspect_dims(str(inputs.get("aspect_ratio") or "1:1"))
     if _is_number(width) and _is_number(height):
-        return _round16(float(width)), _round16(float(height))
+        return _round_to(float(width), 8), _round_to(float(height), 8)
     if _is_number(width):
-        return _round16(float(width)), _round16(float(width) * ratio[1] / ratio[0])
+        return _round_to(float(width), 8), _round_to(float(width) * ratio[1] / ratio[0], 8)
     if _is_number(height):
-        return _round16(float(height) * ratio[0] / ratio[1]), _round16(float(height))
+        return _round_to(float(height) * ratio[0] / ratio[1], 8), _round_to(float(height), 8)
     return _aspect_size(ratio, long_side)
 
 
@@ -325,8 +346,8 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
-def _round16(value: float) -> int:
-    return max(16, int(value / 16 + 0.5) * 16)
+def _round_to(value: float, step: int) -> int:
+    return max(step, int(value / step + 0.5) * step)
 
 
 def aspect_dims(text: str, fallback: tuple[float, float] = (1.0, 1.0)) -> tuple[float, float]:
@@ -341,8 +362,8 @@ def aspect_dims(text: str, fallback: tuple[float, float] = (1.0, 1.0)) -> tuple[
 def _aspect_size(ratio: tuple[float, float], long_side: int) -> tuple[int, int]:
     w, h = ratio
     if w >= h:
-        return _round16(long_side), _round16(long_side * h / w)
-    return _round16(long_side * w / h), _round16(long_side)
+        return _round_to(long_side, 16), _round_to(long_side * h / w, 16)
+    return _round_to(long_side * w / h, 16), _round_to(long_side, 16)
 
 
 @cache
@@ -406,9 +427,19 @@ def _input_error(error: ValidationError) -> InputError:
         message = f"'{field}' must be at most {expected} characters long (got {len(got)})"
     elif kind == "maxItems":
         message = f"'{field}' must have at most {expected} items"
+    elif kind == "multipleOf":  # seed 003's wording: "width must be a multiple of 8"
+        return InputError(field, f"{field} must be a multiple of {expected}")
+    elif kind == "format" and expected == "uri":
+        message = f"'{field}' must be {URI_RULE} (got {_clip(got)})"
     else:
         message = f"'{field}' is invalid: {error.message}"
     return InputError(field, f"Invalid input: {message}")
+
+
+def _clip(value: Any, limit: int = 60) -> str:
+    """`value` as JSON, cut to `limit` characters (a data: URI can be megabytes long)."""
+    text = json.dumps(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _type_phrase(expected: Any) -> str:

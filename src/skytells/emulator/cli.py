@@ -8,11 +8,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from skytells.emulator.catalog import Catalog
-from skytells.emulator.config import DEFAULT_PORT, LOOPBACK_HOSTS, EmulatorConfig
+from skytells.emulator.config import (
+    ADMIN_TOKEN_ENV,
+    DEFAULT_PORT,
+    LOOPBACK_HOSTS,
+    AdminTokenRequired,
+    EmulatorConfig,
+)
 from skytells.emulator.faults.spec import parse_fault_spec
 from skytells.emulator.server import serve
 
@@ -40,6 +47,12 @@ def build_parser(prog: str = "python -m skytells.emulator") -> argparse.Argument
     )
     parser.add_argument("--seed", type=int, help="seed for fault probabilities")
     parser.add_argument("--catalog", help="a models JSON file to use instead of the packaged catalog")
+    parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help=f"require this token on the admin API /_emulator/* (default: ${ADMIN_TOKEN_ENV}); "
+        "needed to listen on anything but loopback",
+    )
     parser.add_argument(
         "--shared-outputs",
         action="store_true",
@@ -74,7 +87,10 @@ def config_from_args(
             seed=args.seed,
             catalog_path=args.catalog,
             shared_outputs=args.shared_outputs,
+            admin_token=args.admin_token or os.environ.get(ADMIN_TOKEN_ENV) or None,
         )
+    except AdminTokenRequired as exc:  # not a mistake in the flags' syntax: no usage text
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     except ValueError as exc:
         parser.error(str(exc))
 

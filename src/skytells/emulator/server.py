@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from skytells.emulator.admin.auth import TOKEN_HEADER
 from skytells.emulator.app import create_app
 from skytells.emulator.config import DEFAULT_PORT, EmulatorConfig
 
@@ -98,9 +99,12 @@ class EmulatorServer:
             self._temp_dir = None
 
     def admin(self, method: str, path: str, json: Any = None) -> Any:
-        """Call the admin API (``"/reset"`` or ``"/_emulator/reset"``); its JSON, or raise on non-2xx."""
+        """Call the admin API (``"/reset"`` or ``"/_emulator/reset"``) with the config's admin token, if
+        any; its JSON, or raise on non-2xx."""
         if self._admin_client is None:
-            self._admin_client = httpx.Client(timeout=30, trust_env=False)
+            token = self.config.admin_token
+            headers = {TOKEN_HEADER: token} if token is not None else None
+            self._admin_client = httpx.Client(timeout=30, trust_env=False, headers=headers)
         relative = path.lstrip("/").removeprefix("_emulator/")
         url = f"{self.root_url}/_emulator/{relative}"
         response = self._admin_client.request(method, url, json=json)
@@ -124,7 +128,8 @@ class EmulatorServer:
 
 
 def serve(config: EmulatorConfig | None = None, *, announce: Any = print) -> None:
-    """Serve in the foreground until Ctrl-C; `announce` gets the base URL once requests are accepted."""
+    """Serve in the foreground until Ctrl-C; `announce` gets the base URL once requests are accepted
+    (and then, when there is an admin token, a line saying the admin API needs it)."""
     config = config or EmulatorConfig()
     if config.data_dir is None:
         config = dataclasses.replace(config, data_dir=tempfile.mkdtemp(prefix="skytells-emulator-"))
@@ -141,6 +146,8 @@ def serve(config: EmulatorConfig | None = None, *, announce: Any = print) -> Non
         if server.started:
             _freeze_startup_heap()
             announce(f"http://{_url_host(config.host)}:{port}/v1")
+            if config.admin_token is not None:
+                announce(f"The admin API (/_emulator/*) needs the admin token, sent as {TOKEN_HEADER}")
             sys.stdout.flush()
         await task
 

@@ -1,4 +1,8 @@
-"""SQLite persistence of accounts, predictions, idempotency keys and output files.
+"""SQLite persistence of accounts, predictions, idempotency keys, output files, test rules and webhooks.
+
+Fault and outcome rules are kept as the JSON objects they were added as (plus counters), so a rule
+field added later persists without a schema change; the webhook delivery log keeps what a replay or a
+resumed retry needs.
 
 One connection, used from the event loop thread only; WAL mode with ``synchronous=NORMAL`` keeps
 each commit to a write into the log (no fsync), which survives a killed process. Bound to a running
@@ -16,6 +20,7 @@ import asyncio
 import json
 import shutil
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,16 +56,40 @@ CREATE TABLE IF NOT EXISTS idempotency (
     prediction_id TEXT NOT NULL,
     PRIMARY KEY (account, key)
 );
+CREATE TABLE IF NOT EXISTS rules (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    body BLOB NOT NULL
+);
 """
 
 
 def utc_now() -> str:
-    """The current time as the API writes it: ISO 8601, microseconds, ``Z`` (sorts as text)."""
+    """The current time as the API writes ``created_at``/``updated_at``: ISO 8601, microseconds, ``Z``
+    (sorts as text)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_offset_now() -> str:
+    """The current time as the API writes ``started_at``/``completed_at``: the ``+00:00`` form (with
+    microseconds, like ``created_at``)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def _dumps_any(value: Any) -> str:
+    """JSON of a rule given from Python, where a value may not be JSON (it is stored as text)."""
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 @dataclass
@@ -236,6 +265,54 @@ class Store:
             "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", (account, key, body_hash, prediction_id)
         )
 
+    # ---- test rules (faults, outcomes) -----------------------------------------------------
+
+    def save_rule(self, kind: str, rule_id: str, rule: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+        """Add or update a rule of `kind` (``fault``, ``outcome``), keeping its place in the order."""
+        self._write(
+            "INSERT INTO rules VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (kind, id) DO UPDATE SET rule = excluded.rule, state = excluded.state",
+            (kind, rule_id, _dumps_any(dict(rule)), _dumps(dict(state))),
+        )
+
+    def save_rule_state(self, kind: str, rule_id: str, state: Mapping[str, Any]) -> None:
+        """Update the counters of a stored rule (nothing happens for a rule that is not stored)."""
+        self._write(
+            "UPDATE rules SET state = ? WHERE kind = ? AND id = ?", (_dumps(dict(state)), kind, rule_id)
+        )
+
+    def load_rules(self, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(rule, state) of every stored rule of `kind`, in the order they were added."""
+        rows = self._db.execute("SELECT rule, state FROM rules WHERE kind = ? ORDER BY rowid", (kind,))
+        return [(json.loads(rule), json.loads(state)) for rule, state in rows.fetchall()]
+
+    def delete_rule(self, kind: str, rule_id: str) -> None:
+        self._write("DELETE FROM rules WHERE kind = ? AND id = ?", (kind, rule_id))
+
+    def clear_rules(self, kind: str) -> None:
+        self._write("DELETE FROM rules WHERE kind = ?", (kind,))
+
+    # ---- webhook deliveries ----------------------------------------------------------------
+
+    def save_delivery(self, delivery_id: str, record: Mapping[str, Any], body: bytes) -> None:
+        """Add or update one webhook delivery (`record`: its log entry and what sending it needs)."""
+        self._write(
+            "INSERT INTO webhook_deliveries VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+            (delivery_id, _dumps(dict(record)), body),
+        )
+
+    def load_deliveries(self) -> list[tuple[dict[str, Any], bytes]]:
+        """(record, body) of every stored delivery, oldest first."""
+        rows = self._db.execute("SELECT record, body FROM webhook_deliveries ORDER BY rowid").fetchall()
+        return [(json.loads(record), bytes(body)) for record, body in rows]
+
+    def delete_delivery(self, delivery_id: str) -> None:
+        self._write("DELETE FROM webhook_deliveries WHERE id = ?", (delivery_id,))
+
+    def clear_deliveries(self) -> None:
+        self._write("DELETE FROM webhook_deliveries")
+
     # ---- files ---------------------------------------------------------------------------
 
     def file_path(self, prediction_id: str, name: str) -> Path:
@@ -247,10 +324,12 @@ class Store:
     # ---- reset ---------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget every account, prediction, idempotency key and file."""
+        """Forget every account, prediction, idempotency key, file, test rule and webhook delivery."""
         self._write("DELETE FROM predictions")
         self._write("DELETE FROM idempotency")
         self._write("DELETE FROM accounts")
+        self._write("DELETE FROM rules")
+        self._write("DELETE FROM webhook_deliveries")
         shutil.rmtree(self.files_root, ignore_errors=True)
         self.files_root.mkdir(exist_ok=True)
 

@@ -160,7 +160,8 @@ class RunOptions:
 
 @dataclass
 class PredictionsListOptions:
-    """Filters of :meth:`PredictionsAPI.list`; dates are ``YYYY-MM-DD``."""
+    """Filters of :meth:`PredictionsAPI.list`; ``since``/``until`` are a day (``YYYY-MM-DD``) or an
+    ISO 8601 date-time (``2026-01-01T10:00:00+02:00``), sent unchanged as ``from``/``to``."""
 
     page: int | None = None
     since: str | None = None

@@ -1,4 +1,4 @@
-"""The admin API under ``/_emulator/`` (no key needed; the emulator binds to loopback by default).
+"""The admin API under ``/_emulator/`` (no API key; with an admin token, `admin.auth` guards it).
 
 =====================================  ================================================================
 ``GET /_emulator/health``              ``{"status": "ok", ...}`` once requests are accepted

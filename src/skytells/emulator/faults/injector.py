@@ -37,11 +37,19 @@ class FaultInjector:
             rule_id = str(rule["id"]) if isinstance(rule, Mapping) and rule.get("id") else None
             if rule_id is not None and any(existing.id == rule_id for existing in self._rules):
                 raise invalid_rule(f"a rule with id {rule_id!r} already exists")
-            checked = validate_rule(rule, rule_id or f"flt_{next(self._ids)}")
+            checked = validate_rule(rule, rule_id or self._new_id())
             self._rules.append(checked)
             self.has_model_rules = self.has_model_rules or checked.model is not None
             self.has_stream_rules = self.has_stream_rules or checked.on_stream
             return checked.public()
+
+    def _new_id(self) -> str:
+        """The next ``flt_N`` that no rule has (a rule may have been given such an id of its own)."""
+        taken = {rule.id for rule in self._rules}
+        candidate = f"flt_{next(self._ids)}"
+        while candidate in taken:
+            candidate = f"flt_{next(self._ids)}"
+        return candidate
 
     def list(self) -> list[dict[str, Any]]:
         """Every rule, in matching order, with its counters."""

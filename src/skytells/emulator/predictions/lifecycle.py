@@ -30,7 +30,7 @@ from skytells.emulator.files.storage import write_outputs
 from skytells.emulator.predictions.events import Event, PredictionEvents
 from skytells.emulator.predictions.outcomes import OutcomeRules
 from skytells.emulator.predictions.presentation import present
-from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now
+from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now, utc_offset_now
 from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
 
 PROGRESS_STEPS = 5
@@ -92,7 +92,7 @@ class Engine:
         self.dispatcher = dispatcher
         self.speed = speed
         self.shared_outputs = shared_outputs
-        self.outcomes = OutcomeRules()
+        self.outcomes = OutcomeRules(store)
         self.runs: dict[str, Run] = {}
         self._render_workers = render_workers
         self._executor: ThreadPoolExecutor | None = None
@@ -171,9 +171,7 @@ class Engine:
             "response": _MESSAGES["pending"],
             "output": None,
             "error": None,
-            "created_at": now,
-            "started_at": None,
-            "completed_at": None,
+            "created_at": now,  # started_at and completed_at appear once they are known
             "updated_at": now,
             "privacy": "private",
             "source": "api",
@@ -201,6 +199,12 @@ class Engine:
         elif outcome != "pending":
             self._schedule(run, latency.queue_s, lambda: self._enter_starting(run))
         return stored
+
+    def settles_in_create(self, prediction_id: str) -> bool:
+        """Whether a create answers this prediction finished: a fast model on its normal course (a
+        ``pending`` test outcome is held; an ``instant`` one settles anyway)."""
+        run = self.runs.get(prediction_id)
+        return run is not None and run.model.is_fast and run.stored.plan.get("outcome") != "pending"
 
     async def settle_instant(self, prediction_id: str) -> None:
         """Let an ``instant`` prediction finish before its create request answers."""
@@ -287,7 +291,7 @@ class Engine:
 
     def _mark_started(self, run: Run) -> None:
         """The instant ``started``: its time, its SSE event and its webhook."""
-        run.stored.body["started_at"] = utc_now()
+        run.stored.body["started_at"] = utc_offset_now()
         run.stored.plan["t_started"] = time.time()
         run.events.emit("status", "started")
         self._notify(run, "started")
@@ -342,12 +346,8 @@ class Engine:
             run.handle.cancel()
         run.handle = run.tick = None
         stored, body = run.stored, run.stored.body
-        now, t_now = utc_now(), time.time()
-        body["completed_at"] = now
-        metrics = dict(body["metrics"])
-        t_started = stored.plan.get("t_started")
-        metrics["predict_time"] = round(t_now - t_started, 6) if t_started else 0.0
-        metrics["total_time"] = round(t_now - stored.plan["t_created"], 6)
+        body["completed_at"] = utc_offset_now()
+        metrics = _final_times(stored)
         if status == "succeeded" and result is not None:
             files, text = result
             metrics["progress"] = 100
@@ -394,11 +394,14 @@ class Engine:
     # ---- webhooks --------------------------------------------------------------------------
 
     def _notify(self, run: Run, event: str) -> None:
-        webhook = run.stored.body.get("webhook") or {}
+        self._notify_for(run.stored, run.account, event)
+
+    def _notify_for(self, stored: StoredPrediction, account: Account, event: str) -> None:
+        webhook = stored.body.get("webhook") or {}
         if not webhook.get("url"):
             return
-        account = self.accounts.get(run.account.id) or run.account
-        payload = present(run.stored, run.stored.origin)
+        account = self.accounts.get(account.id) or account
+        payload = present(stored, stored.origin)
         if event == "started":
             payload["status"] = "started"
         self.dispatcher.notify(
@@ -413,10 +416,20 @@ class Engine:
     # ---- resume ----------------------------------------------------------------------------
 
     def _resume(self, stored: StoredPrediction) -> None:
-        """Continue a prediction a previous process left unfinished, from its stored status."""
+        """Continue a prediction a previous process left unfinished, from its stored status.
+
+        One whose model is no longer in the catalog (a custom catalog changed between runs), or whose
+        account is gone, cannot go on: it fails at once, with an ``error`` that says why.
+        """
         model = self.catalog.get(stored.model)
         account = self.accounts.get(stored.account)
         if model is None or account is None:
+            missing = (
+                f"model '{stored.model}' is no longer in the catalog" if model is None else "account is gone"
+            )
+            self._fail_unresumable(
+                stored, account, f"The prediction could not resume after a restart: its {missing}."
+            )
             return
         run = Run(stored, model, account)
         self.runs[stored.id] = run
@@ -432,7 +445,30 @@ class Engine:
         else:
             self._schedule_progress(run)
 
+    def _fail_unresumable(self, stored: StoredPrediction, account: Account | None, message: str) -> None:
+        """Fail a stored prediction that cannot run again (its ``failed`` webhook is sent)."""
+        body = stored.body
+        body["metrics"] = _final_times(stored)
+        body["status"], body["error"], body["response"] = "failed", message, message
+        body["completed_at"], body["updated_at"] = utc_offset_now(), utc_now()
+        events = PredictionEvents(stored.plan.setdefault("events", []))
+        events.emit("status", "failed")
+        events.emit("done", None)
+        self.store.update_prediction(stored)
+        if account is not None:
+            self._notify_for(stored, account, _WEBHOOK_EVENTS["failed"])
+
     def _spawn(self, coro: Any) -> None:
         task = self.loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _final_times(stored: StoredPrediction) -> dict[str, Any]:
+    """The prediction's metrics with ``predict_time`` and ``total_time`` as of now (seconds)."""
+    t_now = time.time()
+    metrics = dict(stored.body["metrics"])
+    t_started = stored.plan.get("t_started")
+    metrics["predict_time"] = round(t_now - t_started, 6) if t_started else 0.0
+    metrics["total_time"] = round(t_now - stored.plan["t_created"], 6)
+    return metrics

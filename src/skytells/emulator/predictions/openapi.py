@@ -18,13 +18,22 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "description": description, "schema": either}
 
 
-_DATE = {"type": "string", "format": "date", "examples": ["2026-01-31"]}
+_DATE = {
+    "anyOf": [
+        {"type": "string", "format": "date", "examples": ["2026-01-31"]},
+        {"type": "string", "format": "date-time", "examples": ["2026-01-31T10:00:00Z"]},
+    ]
+}
 _PAGE = {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}
 _LIST_PARAMETERS = [
     _query("page", "Page number, from 1.", _PAGE),
     _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 50, "default": 20}),
-    _query("from", "Created on or after this day (YYYY-MM-DD).", _DATE),
-    _query("to", "Created on or before this day (YYYY-MM-DD).", _DATE),
+    _query(
+        "from",
+        "Created at or after this day (YYYY-MM-DD) or instant (ISO 8601; no offset means UTC).",
+        _DATE,
+    ),
+    _query("to", "Created at or before this instant, or during or before this day (a whole day).", _DATE),
     _query("since", "Alias of `from`.", _DATE),
     _query("until", "Alias of `to`.", _DATE),
     _query("model", "Only predictions of this model slug.", {"type": "string"}),
@@ -45,14 +54,19 @@ _PREDICTION_LINKS = {
 
 
 def _create(operation_id: str, summary: str) -> dict[str, Any]:
-    created = "The prediction was created (or held until done with `await: true`)"
+    created = (
+        "The prediction (held until done with `await: true`). A create repeated with the same "
+        "Idempotency-Key answers the first prediction, with `Idempotent-Replayed: true`."
+    )
     responses = {
-        **ok(ref("Prediction"), created, "201"),
-        **ok(ref("Prediction"), "A create repeated with the same Idempotency-Key: the first prediction"),
+        **ok(ref("Prediction"), created),
         **errors(400, 402, 403, 404, 409, 413, 415, 422),
     }
-    for status in ("200", "201"):
-        responses[status]["links"] = _PREDICTION_LINKS
+    responses["200"]["links"] = _PREDICTION_LINKS
+    responses["200"]["headers"]["Idempotent-Replayed"] = {
+        "description": "`true` when the answer is the prediction an earlier request with this key made.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
     idempotency = {
         "name": "Idempotency-Key",
         "in": "header",
@@ -80,7 +94,11 @@ def _paths() -> dict[str, Any]:
         "getPrediction", "Get a prediction", "predictions", {**prediction, **errors(404)}
     )
     delete = {**ok(ref("Prediction"), "The deleted prediction; its files are gone"), **errors(404)}
-    stream_ok = ok(ref("Prediction"), "The prediction with `urls.stream` (JSON), or Server-Sent Events")
+    stream_ok = ok(
+        ref("Prediction"),
+        "The prediction as JSON (`urls.stream` is set when it was created with `stream: true`), "
+        "or Server-Sent Events",
+    )
     stream_ok["200"]["content"]["text/event-stream"] = {"schema": {"type": "string"}}
     return {
         "/v1/predict": {"post": _create("createPredictionPredict", "Create a prediction")},
@@ -173,8 +191,16 @@ def _schemas() -> dict[str, Any]:
                 },
                 "error": string_or_null,
                 "created_at": {"type": "string", "format": "date-time"},
-                "started_at": nullable({"type": "string", "format": "date-time"}),
-                "completed_at": nullable({"type": "string", "format": "date-time"}),
+                "started_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When it started running (`+00:00` form); absent until then.",
+                },
+                "completed_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When it ended (`+00:00` form); absent until then.",
+                },
                 "updated_at": {"type": "string", "format": "date-time"},
                 "privacy": {"type": "string"},
                 "source": nullable({"type": "string", "enum": ["api", "cli", "web"]}),
@@ -215,6 +241,7 @@ def _schemas() -> dict[str, Any]:
                 },
                 "urls": {
                     "type": "object",
+                    "description": "Absolute URLs; `stream` only when created with `stream: true`.",
                     "properties": {
                         name: {"type": "string", "format": "uri"}
                         for name in ("get", "cancel", "stream", "delete")

@@ -1,5 +1,7 @@
 """Test outcomes: rules that make the next matching predictions finish at once, stay pending, or fail.
 
+Given a store, the rules (and what is left of their counts) are kept there and survive a restart.
+
 >>> rules = OutcomeRules()
 >>> rules.add({"model": "truefusion", "outcome": "fail", "message": "GPU fell over", "count": 1})["id"]
 'out_1'
@@ -14,16 +16,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from skytells.emulator.errors import ApiError
+from skytells.emulator.store import Store
 
 OUTCOMES = ("instant", "pending", "fail")
+_KIND = "outcome"
 
 
 class OutcomeRules:
     """Test outcomes: make matching predictions finish at once, stay pending, or fail."""
 
-    def __init__(self) -> None:
-        self._rules: list[dict[str, Any]] = []
-        self._ids = itertools.count(1)
+    def __init__(self, store: Store | None = None) -> None:
+        self._store = store
+        self._rules: list[dict[str, Any]] = [rule for rule, _ in store.load_rules(_KIND)] if store else []
+        numbers = [int(rule["id"][4:]) for rule in self._rules if str(rule.get("id", ""))[4:].isdigit()]
+        self._ids = itertools.count(max(numbers, default=0) + 1)
 
     def add(self, rule: Any) -> dict[str, Any]:
         if not isinstance(rule, Mapping):
@@ -46,6 +52,7 @@ class OutcomeRules:
             "count": count,
         }
         self._rules.append(entry)
+        self._save(entry)
         return dict(entry)
 
     def take(self, slug: str) -> dict[str, Any] | None:
@@ -56,6 +63,10 @@ class OutcomeRules:
                     rule["count"] -= 1
                     if rule["count"] == 0:
                         self._rules.remove(rule)
+                        if self._store is not None:
+                            self._store.delete_rule(_KIND, rule["id"])
+                    else:
+                        self._save(rule)
                 return dict(rule)
         return None
 
@@ -64,3 +75,9 @@ class OutcomeRules:
 
     def clear(self) -> None:
         self._rules.clear()
+        if self._store is not None:
+            self._store.clear_rules(_KIND)
+
+    def _save(self, rule: dict[str, Any]) -> None:
+        if self._store is not None:
+            self._store.save_rule(_KIND, rule["id"], rule, {})

@@ -1,4 +1,8 @@
-"""A stored prediction as the API returns it: `present` makes its URLs absolute on the caller's origin."""
+"""A stored prediction as the API returns it: `present` makes its URLs absolute on the caller's origin.
+
+``started_at`` and ``completed_at`` are left out until they are known, and ``urls.stream`` is there only
+for a prediction created with ``stream: true``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from skytells.emulator.store import StoredPrediction
 def present(stored: StoredPrediction, origin: str) -> dict[str, Any]:
     """The prediction as the API returns it, with absolute URLs on `origin` (``http://host:port``)."""
     body = dict(stored.body)
+    for name in ("started_at", "completed_at"):  # absent until known (stores of earlier versions: null)
+        if body.get(name, 0) is None:
+            del body[name]
     output = body.get("output")
     if isinstance(output, list):
         body["output"] = [_absolute(origin, item) for item in output]
@@ -22,12 +29,10 @@ def present(stored: StoredPrediction, origin: str) -> dict[str, Any]:
     }
     body["metadata"] = metadata
     base = f"{origin}/v1/predictions/{stored.id}"
-    body["urls"] = {
-        "get": base,
-        "cancel": f"{base}/cancel",
-        "stream": f"{base}/stream",
-        "delete": f"{base}/delete",
-    }
+    urls = {"get": base, "cancel": f"{base}/cancel", "stream": f"{base}/stream", "delete": f"{base}/delete"}
+    if not body.get("stream"):  # seed 002: `stream: true` "populates urls["stream"]"
+        del urls["stream"]
+    body["urls"] = urls
     return body
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -27,6 +25,7 @@ from skytells.emulator.accounts import Account
 from skytells.emulator.catalog import InputError
 from skytells.emulator.errors import ApiError
 from skytells.emulator.http import authenticate, emulator_state, method_route, origin_of, read_json
+from skytells.emulator.predictions.dates import list_bound
 from skytells.emulator.predictions.lifecycle import NewPrediction
 from skytells.emulator.predictions.presentation import present
 from skytells.emulator.predictions.sse import parse_last_event_id, prediction_events
@@ -34,12 +33,13 @@ from skytells.emulator.store import ListQuery, StoredPrediction
 from skytells.emulator.webhooks.options import normalize_webhook
 
 STATUSES = ("pending", "starting", "started", "processing", "succeeded", "failed", "cancelled")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_IDEMPOTENCY_KEY = 255
 
 
-def _prediction_response(request: Request, stored: StoredPrediction, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(present(stored, origin_of(request)), status_code=status_code)
+def _prediction_response(
+    request: Request, stored: StoredPrediction, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(present(stored, origin_of(request)), headers=headers)
 
 
 # ---- create ----------------------------------------------------------------------------------
@@ -57,6 +57,8 @@ async def create_prediction(request: Request) -> Response:
         raise ApiError("VALIDATION_ERROR", "The model field is required.")
     if not isinstance(slug, str):
         raise ApiError("INVALID_PARAMETER", "'model' must be a string (a model slug).")
+    if body.get("input") is None:
+        raise ApiError("VALIDATION_ERROR", "The input field is required.")
     model = state.catalog.get(slug)
     if model is None:
         raise ApiError("MODEL_NOT_FOUND", f"Model '{slug[:200]}' was not found.")
@@ -65,7 +67,7 @@ async def create_prediction(request: Request) -> Response:
             "MODEL_NOT_SUPPORTED", f"Model '{model.slug}' makes embeddings: use POST /v1/embeddings."
         )
     try:
-        inputs = state.catalog.validate(model, body.get("input"))
+        inputs = state.catalog.validate(model, body["input"])
     except InputError as exc:
         raise ApiError("INVALID_INPUT", exc.message) from exc
     wait = _flag(body, "await")
@@ -76,7 +78,7 @@ async def create_prediction(request: Request) -> Response:
         body_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         existing = _idempotent_replay(request, account, key, body_hash)
         if existing is not None:
-            return await _answer_create(request, existing, wait and not model.is_video, status_code=200)
+            return await _answer_create(request, existing, wait and not model.is_video, replayed=True)
     _check_credits(account, model.credits(inputs, _requested_outputs(inputs)))
     forced = request.scope.get("state", {}).get("forced_outcome")
     stored = state.engine.create(
@@ -85,16 +87,21 @@ async def create_prediction(request: Request) -> Response:
     if key is not None:
         state.store.remember_idempotent(account.id, key, body_hash, stored.id)
     await state.engine.settle_instant(stored.id)
-    return await _answer_create(request, stored, wait and not model.is_video, status_code=201)
+    return await _answer_create(request, stored, wait and not model.is_video)
 
 
 async def _answer_create(
-    request: Request, stored: StoredPrediction, wait: bool, status_code: int
+    request: Request, stored: StoredPrediction, wait: bool, *, replayed: bool = False
 ) -> Response:
+    """200 with the prediction (seed 003's status table); a replayed Idempotency-Key says so.
+
+    The request is held until the prediction is terminal (up to the await cap) with ``await: true``,
+    and for a fast model whatever ``await`` says: it answers ``succeeded`` in the initial response.
+    """
     state = emulator_state(request)
-    if wait:
+    if wait or state.engine.settles_in_create(stored.id):
         stored = await state.engine.wait(stored.id, state.config.await_cap) or stored
-    return _prediction_response(request, stored, status_code)
+    return _prediction_response(request, stored, {"Idempotent-Replayed": "true"} if replayed else None)
 
 
 def _flag(body: dict[str, Any], name: str) -> bool:
@@ -199,8 +206,8 @@ async def list_predictions(request: Request) -> Response:
     params = request.query_params
     page = _int_param(params.get("page"), "page", 1, 1, 1_000_000)
     per_page = _int_param(params.get("per_page"), "per_page", 20, 1, 50)
-    start = _date_param(params.get("from") or params.get("since"), "from")
-    end = _date_param(params.get("to") or params.get("until"), "to")
+    start = _date_param(params.get("from") or params.get("since"), "from", end=False)
+    end = _date_param(params.get("to") or params.get("until"), "to", end=True)
     if start and end and start > end:
         raise ApiError("INVALID_DATE_RANGE", "'from' must not be after 'to'.")
     slug = params.get("model") or None
@@ -214,8 +221,8 @@ async def list_predictions(request: Request) -> Response:
         account=account.id,
         model=slug,
         status=status,
-        created_from=f"{start.isoformat()}T00:00:00.000000Z" if start else None,
-        created_to=f"{end.isoformat()}T23:59:59.999999Z" if end else None,
+        created_from=start,
+        created_to=end,
         limit=per_page,
         offset=(page - 1) * per_page,
     )
@@ -243,15 +250,17 @@ def _int_param(raw: str | None, name: str, default: int, low: int, high: int) ->
     return value
 
 
-def _date_param(raw: str | None, name: str) -> date | None:
+def _date_param(raw: str | None, name: str, *, end: bool) -> str | None:
+    """A ``from``/``to`` bound as UTC ``created_at`` text (a plain date covers its whole day)."""
     if raw is None or raw == "":
         return None
     try:
-        if not _DATE.match(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
+        return list_bound(raw, end=end)
     except ValueError:
-        raise ApiError("INVALID_DATE_FORMAT", f"'{name}' must be a date in the form YYYY-MM-DD.") from None
+        raise ApiError(
+            "INVALID_DATE_FORMAT",
+            f"'{name}' must be a date (YYYY-MM-DD) or an ISO 8601 date-time (2026-01-31T10:00:00Z).",
+        ) from None
 
 
 def _status_param(raw: str | None) -> str | None:

@@ -3,7 +3,8 @@
 Every delivery POSTs the prediction object (bare JSON), signed both ways (`signing`). Terminal events
 (completed, failed, canceled) are retried with backoff on a non-2xx answer or a connection error;
 ``started`` is sent once. Only allowed hosts are contacted (loopback by default); anything else is
-logged as ``blocked``.
+logged as ``blocked``. Given a store, the log is kept there: it survives a restart, and deliveries
+that were still pending or retrying carry on.
 
 >>> dispatcher = WebhookDispatcher(allow_hosts=("127.0.0.1",), speed=10.0)
 >>> # inside the server's event loop:
@@ -21,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from skytells.emulator.store import Store
 from skytells.emulator.webhooks.options import TERMINAL_EVENTS, canonical_event, invalid_webhook, wants_event
 from skytells.emulator.webhooks.signing import sign_skytells, sign_standard
 
@@ -60,6 +62,13 @@ def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -83,14 +92,40 @@ class _Delivery:
         self.created_at = self.updated_at = _now_iso()
         self.delivered_at: str | None = None
         self.retry_after = 0.0  # seconds the receiver asked to wait (Retry-After), at speed 1
+        self.on_change: Callable[[_Delivery], None] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """What the store keeps of this delivery besides its body: the log entry and the signing keys."""
+        return {
+            **self.entry(),
+            "account": self.account,
+            "signing_key": self.signing_key,
+            "secret": self.secret,
+            "retry_after": self.retry_after,
+        }
+
+    @classmethod
+    def from_stored(cls, record: Mapping[str, Any], body: bytes) -> _Delivery:
+        """A delivery as `stored` left it."""
+        delivery = cls(
+            url=record["url"], event=record["event"], body=body, prediction_id=record["prediction_id"],
+            account=record.get("account"), signing_key=record.get("signing_key"),
+            secret=record.get("secret"), max_attempts=int(record["max_attempts"]),
+        )  # fmt: skip
+        delivery.id = record["id"]
+        delivery.status, delivery.attempts = record["status"], int(record["attempts"])
+        delivery.response_status, delivery.last_error = (
+            record.get("response_status"),
+            record.get("last_error"),
+        )
+        delivery.created_at, delivery.updated_at = record["created_at"], record["updated_at"]
+        delivery.delivered_at = record.get("delivered_at")
+        delivery.retry_after = float(record.get("retry_after") or 0.0)
+        return delivery
 
     def headers(self, switches: Mapping[str, bool]) -> dict[str, str]:
         """The headers of one attempt; `switches` may spoil the signatures or age the timestamp."""
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Skytells-Event": self.event,
-        }
+        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         signed = self.body + b" " if switches.get("bad_signature") else self.body
         if self.signing_key:
             headers["X-Skytells-Signature"] = sign_skytells(signed, self.signing_key)
@@ -106,6 +141,8 @@ class _Delivery:
         self.updated_at = _now_iso()
         if status == "delivered":
             self.delivered_at = self.updated_at
+        if self.on_change is not None:
+            self.on_change(self)
 
     def entry(self) -> dict[str, Any]:
         """The public log entry: never the signing key or the secret."""
@@ -141,6 +178,7 @@ class WebhookDispatcher:
         timeout: float = 5.0,
         max_concurrency: int = 64,
         transport: httpx.AsyncBaseTransport | None = None,
+        store: Store | None = None,
     ) -> None:
         self.allow_hosts = {host.strip().strip("[]").lower() for host in allow_hosts}
         self.speed = speed
@@ -156,6 +194,18 @@ class WebhookDispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._backlog: list[_Delivery] = []
         self.switches: dict[str, bool] = dict.fromkeys(TEST_SWITCHES, False)
+        self._store = store
+        if store is not None:
+            self._load(store)
+
+    def _load(self, store: Store) -> None:
+        """The stored log; deliveries still pending or retrying are sent on once the dispatcher starts."""
+        for record, body in store.load_deliveries():
+            delivery = _Delivery.from_stored(record, body)
+            delivery.on_change = self._persist
+            self._log[delivery.id] = delivery
+            if delivery.status in ("pending", "retrying"):
+                self._backlog.append(delivery)
 
     async def start(self) -> None:
         """Binds to the running event loop and sends anything queued before."""
@@ -276,8 +326,12 @@ class WebhookDispatcher:
         """Forgets the log, turns the test switches off and cancels deliveries in flight or waiting."""
         self.switches = dict.fromkeys(TEST_SWITCHES, False)
         with self._lock:
+            for delivery in self._log.values():
+                delivery.on_change = None  # a delivery being cancelled must not store itself again
             self._log.clear()
         self._backlog.clear()
+        if self._store is not None:
+            self._store.clear_deliveries()
         tasks = list(self._tasks)
         if not tasks or self._loop is None or self._loop.is_closed():
             return
@@ -285,10 +339,30 @@ class WebhookDispatcher:
             self._loop.call_soon_threadsafe(task.cancel)
 
     def _remember(self, delivery: _Delivery) -> None:
+        forgotten = []
         with self._lock:
             self._log[delivery.id] = delivery
             while len(self._log) > MAX_LOG_ENTRIES:
-                self._log.popitem(last=False)
+                forgotten.append(self._log.popitem(last=False)[1])
+        if self._store is None:
+            return
+        delivery.on_change = self._persist
+        self._persist(delivery)
+        for old in forgotten:
+            old.on_change = None
+            self._on_loop(self._store.delete_delivery, old.id)
+
+    def _persist(self, delivery: _Delivery) -> None:
+        """Store a delivery's current state (on the event loop's thread, where the store is used)."""
+        if self._store is not None:
+            self._on_loop(self._store.save_delivery, delivery.id, delivery.stored(), delivery.body)
+
+    def _on_loop(self, call: Callable[..., None], *args: Any) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed() and _running_loop() is not loop:
+            loop.call_soon_threadsafe(call, *args)
+        else:
+            call(*args)
 
     def _submit(self, delivery: _Delivery) -> None:
         loop = self._loop
