@@ -56,8 +56,8 @@ class PersistentFaultInjector(FaultInjector):
         if self._store is not None:
             self._store.clear_rules(_KIND)
 
-    def pick(self, method: str, path: str, model: str | None) -> FaultRule | None:
-        rule = super().pick(method, path, model)
+    def pick(self, method: str, path: str, model: str | None, *, stream: bool = False) -> FaultRule | None:
+        rule = super().pick(method, path, model, stream=stream)
         if rule is not None and self._store is not None and rule.id not in self._configured:
             self._store.save_rule_state(_KIND, rule.id, {"matched": rule.matched})
         return rule
