@@ -28,6 +28,8 @@ from skytells.emulator.context import EmulatorState, origin_of
 from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes
+from skytells.emulator.inference.response_store import ResponseStore
+from skytells.emulator.inference.routes import inference_routes
 from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, ratelimit_routes
 from skytells.emulator.routes_admin import admin_routes
 from skytells.emulator.routes_models import model_routes
@@ -57,7 +59,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     )
     faults = FaultInjector(config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
-    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter)
+    responses = ResponseStore(data_dir)
+    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter, responses)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -69,10 +72,12 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
             await dispatcher.stop()
             await engine.stop()
             store.close()
+            responses.close()
 
     routes: list[BaseRoute] = [
         *prediction_routes(),
         *model_routes(),
+        *inference_routes(),
         *admin_routes(),
         *fault_routes(faults),
         *ratelimit_routes(limiter),
@@ -106,7 +111,7 @@ def _openapi_routes() -> list[BaseRoute]:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc)
+    return error_response(exc, request.url.path)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -119,8 +124,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     headers: dict[str, Any] = dict(exc.headers or {})
-    return error_response(ApiError(error_id, message, status=exc.status_code, headers=headers))
+    return error_response(
+        ApiError(error_id, message, status=exc.status_code, headers=headers), request.url.path
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    return error_response(ApiError("INTERNAL_ERROR", "The emulator hit an unexpected error.", status=500))
+    error = ApiError("INTERNAL_ERROR", "The emulator hit an unexpected error.", status=500)
+    return error_response(error, request.url.path)

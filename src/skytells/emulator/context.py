@@ -22,6 +22,7 @@ from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError
 from skytells.emulator.faults import FaultInjector
+from skytells.emulator.inference.response_store import ResponseStore
 from skytells.emulator.ratelimit import RateLimiter
 from skytells.emulator.store import Store
 from skytells.emulator.webhooks import WebhookDispatcher
@@ -42,6 +43,7 @@ class EmulatorState:
     dispatcher: WebhookDispatcher
     faults: FaultInjector
     limiter: RateLimiter
+    responses: ResponseStore
 
 
 def emulator_state(request: Request) -> EmulatorState:

@@ -6,7 +6,9 @@ Every error the emulator returns has the one shape all Skytells clients parse::
      "error": {"http_status": n, "message": msg, "details": text, "error_id": ID}}
 
 and the HTTP status equals ``error.http_status``. Raise `ApiError` anywhere in a route; the app turns
-it into that response.
+it into that response. The inference routes (``/v1/chat/…``, ``/v1/responses…``, ``/v1/embeddings``)
+answer the OpenAI-style shape of `skytells.emulator.inference.errors` instead: `error_response` picks
+the shape from the request path.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import JSONResponse
+
+from skytells.emulator.inference.errors import inference_error_response, is_inference_path
 
 #: HTTP status of each error id the emulator can return.
 STATUS_OF: dict[str, int] = {
@@ -26,6 +30,7 @@ STATUS_OF: dict[str, int] = {
     "INVALID_INPUT": 400,
     "VALIDATION_ERROR": 422,
     "MODEL_NOT_FOUND": 404,
+    "MODEL_NOT_SUPPORTED": 400,
     "PREDICTION_NOT_FOUND": 404,
     "ENDPOINT_NOT_FOUND": 404,
     "FILE_NOT_FOUND": 404,
@@ -58,6 +63,7 @@ class ApiError(Exception):
         status: int | None = None,
         details: Any = None,
         headers: dict[str, str] | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.error_id = error_id
@@ -65,6 +71,7 @@ class ApiError(Exception):
         self.status = status if status is not None else STATUS_OF.get(error_id, 400)
         self.details = details if details is not None else message
         self.headers = headers or {}
+        self.param = param  # the request field at fault (shown by the inference error shape)
 
 
 def error_body(error_id: str, message: str, status: int, details: Any = None) -> dict[str, Any]:
@@ -82,7 +89,11 @@ def error_body(error_id: str, message: str, status: int, details: Any = None) ->
     }
 
 
-def error_response(error: ApiError) -> JSONResponse:
-    """The Starlette response for an `ApiError`."""
+def error_response(error: ApiError, path: str = "") -> JSONResponse:
+    """The Starlette response for an `ApiError` answered on `path` (its family picks the body shape)."""
+    if is_inference_path(path):
+        return inference_error_response(
+            error.error_id, error.message, error.status, error.param, error.headers
+        )
     body = error_body(error.error_id, error.message, error.status, error.details)
     return JSONResponse(body, status_code=error.status, headers=error.headers)

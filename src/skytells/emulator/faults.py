@@ -342,8 +342,8 @@ def model_of(body: bytes) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def fault_response(rule: FaultRule) -> Response:
-    """The response of an ``error`` or ``non_json`` rule."""
+def fault_response(rule: FaultRule, path: str = "") -> Response:
+    """The response of an ``error`` or ``non_json`` rule on `path`."""
     assert rule.status is not None
     headers: dict[str, str] = {}
     if rule.retry_after is not None:
@@ -354,7 +354,7 @@ def fault_response(rule: FaultRule) -> Response:
         )
         return Response(page, status_code=rule.status, media_type="text/html", headers=headers)
     assert rule.error_id is not None and rule.message is not None
-    return error_response(ApiError(rule.error_id, rule.message, status=rule.status, headers=headers))
+    return error_response(ApiError(rule.error_id, rule.message, status=rule.status, headers=headers), path)
 
 
 def format_seconds(seconds: float) -> str:
@@ -453,7 +453,7 @@ class FaultMiddleware:
         if rule.action == "latency":
             await self.app(scope, app_receive, send)
         elif rule.action in ("error", "non_json"):
-            await fault_response(rule)(scope, app_receive, send)
+            await fault_response(rule, scope["path"])(scope, app_receive, send)
         elif rule.action == "drop":
             await drop_connection(scope, receive, send)
         elif rule.action == "drop_after_store":

@@ -15,6 +15,7 @@ from typing import Any
 
 from skytells.emulator.catalog import MODEL_TYPES, Catalog, CatalogModel
 from skytells.emulator.errors import STATUS_OF
+from skytells.emulator.inference.openapi import fragment as inference_fragment
 
 DEFAULT_SERVER = "https://api.skytells.ai"
 STATUSES = ["pending", "starting", "started", "processing", "succeeded", "failed", "cancelled"]
@@ -312,7 +313,7 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["model", "input"],
             "description": "`model` is a catalog slug; `input` must satisfy that model's `input_schema`.",
-            "oneOf": [_request_for(model) for model in Catalog.load().all()],
+            "oneOf": [_request_for(model) for model in Catalog.load().all() if model.predictable],
             "dependentRequired": {"webhook_events_filter": ["webhook"]},
             "properties": {
                 "model": {"type": "string", "description": "A model slug.", "examples": ["truefusion"]},
@@ -529,7 +530,8 @@ _DOCUMENT: dict[str, Any] = {
         "description": (
             "Create predictions on any catalog model, follow them to a terminal status, list, cancel and "
             "delete them, and browse the model catalog. Every error has the body described by `Error`, "
-            "with the HTTP status in `error.http_status`."
+            "with the HTTP status in `error.http_status`; the OpenAI-compatible inference routes answer "
+            "`InferenceError` instead."
         ),
     },
     "security": [{"apiKey": []}, {"bearer": []}],
@@ -542,6 +544,11 @@ _DOCUMENT: dict[str, Any] = {
     "paths": _paths(),
     "components": _components(),
 }
+for _fragment in (inference_fragment(),):  # the route families that describe themselves
+    _DOCUMENT["paths"].update(_fragment["paths"])
+    _DOCUMENT["tags"].extend(_fragment["tags"])
+    for _kind, _items in _fragment["components"].items():
+        _DOCUMENT["components"].setdefault(_kind, {}).update(_items)
 
 
 def openapi_document(server_url: str | None = None) -> dict[str, Any]:

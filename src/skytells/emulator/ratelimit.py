@@ -178,8 +178,9 @@ class RateLimitMiddleware:
             return
         decision = self.limiter.hit(api_key)
         if not decision.allowed:
-            await _refusal(decision)(scope, receive, send)
+            await _refusal(decision, scope["path"])(scope, receive, send)
             return
+        scope.setdefault("state", {})["ratelimit"] = decision  # the inference routes echo it in x-ratelimit-*
         await self.app(scope, receive, _adding(send, decision.headers()))
 
 
@@ -198,10 +199,10 @@ def _is_api_path(path: str) -> bool:
     return path == "/v1" or path.startswith("/v1/")
 
 
-def _refusal(decision: Decision) -> Response:
+def _refusal(decision: Decision, path: str) -> Response:
     message = f"Too many requests: the limit is {decision.limit} per {_seconds(decision.window)} s. "
     message += f"Retry after {decision.retry_after} s."
-    response = error_response(ApiError("RATE_LIMIT_EXCEEDED", message, status=429))
+    response = error_response(ApiError("RATE_LIMIT_EXCEEDED", message, status=429), path)
     response.raw_headers.extend(decision.headers())
     return response
 

@@ -45,6 +45,7 @@ async def reset(request: Request) -> Response:
     state.engine.reset()
     state.engine.set_speed(state.config.speed)
     state.store.reset()
+    state.responses.reset()
     state.accounts.reset(state.config.api_keys)
     state.faults.clear()
     state.limiter.clear()
