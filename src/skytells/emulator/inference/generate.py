@@ -85,7 +85,9 @@ def generate(
     refused = blocked(prompt_filter)
     if refused:
         text = f"{prefix(model.slug)} The request was blocked by the content filter ({', '.join(refused)})."
-        return Answer(text, (), "content_filter", count_tokens(text), filter_results([text]))
+        return Answer(
+            text, (), "content_filter", count_tokens(text), filter_results(())
+        )  # nothing of the prompt
     called = tools_to_call(settings.tools, settings.tool_choice, turns, settings.parallel_tool_calls)
     if called:
         calls = tuple(
