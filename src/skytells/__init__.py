@@ -6,6 +6,11 @@
 >>> prediction.outputs()
 'https://.../output.webp'
 
+Language models speak the OpenAI-compatible Inference API: ``client.chat.completions``,
+``client.responses``, ``client.embeddings``, and ``client.safety`` checks built on them.
+
+>>> client.chat.completions.create(model="deepbrain-router", messages=[{"role": "user", "content": "Hi"}])
+
 Async: ``AsyncSkytellsClient`` has the same methods as coroutines. Errors are :class:`SkytellsError`.
 """
 
@@ -37,6 +42,17 @@ from ._exceptions import (
     WebhookVerificationError,
 )
 from ._prediction import AsyncPrediction, Prediction
+from ._resources.chat import (
+    AsyncChat,
+    AsyncChatCompletions,
+    AsyncChatCompletionStream,
+    Chat,
+    ChatCompletions,
+    ChatCompletionStream,
+)
+from ._resources.embeddings import AsyncEmbeddings, Embeddings
+from ._resources.responses import AsyncResponses, AsyncResponseStream, Responses, ResponseStream
+from ._resources.safety import AsyncSafety, Safety
 from ._version import __version__
 from .types import (
     ApiErrorId,
@@ -61,6 +77,10 @@ from .types import (
     WaitOptions,
 )
 from .types._options import DEFAULT_TIMEOUT_MS
+from .types.chat import ChatCompletion, ChatCompletionChunk
+from .types.embeddings import CreateEmbeddingResponse, Embedding
+from .types.responses import Response, ResponseStreamEvent
+from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
 
 #: ``skytells.Client(api_key=...)``: the same class as :class:`SkytellsClient`.
 Client = SkytellsClient
@@ -71,15 +91,30 @@ __all__ = [
     "API_BASE_URL",
     "AbortedError",
     "ApiErrorId",
+    "AsyncChat",
+    "AsyncChatCompletionStream",
+    "AsyncChatCompletions",
     "AsyncClient",
+    "AsyncEmbeddings",
     "AsyncModelsAPI",
     "AsyncPrediction",
     "AsyncPredictionsAPI",
+    "AsyncResponseStream",
+    "AsyncResponses",
+    "AsyncSafety",
     "AsyncSkytellsClient",
     "AuthenticationError",
+    "Chat",
+    "ChatCompletion",
+    "ChatCompletionChunk",
+    "ChatCompletionStream",
+    "ChatCompletions",
     "Client",
     "ClientOptions",
+    "CreateEmbeddingResponse",
     "DispatchError",
+    "Embedding",
+    "Embeddings",
     "InvalidInputError",
     "ModelFieldsOptions",
     "ModelPrivacy",
@@ -106,8 +141,16 @@ __all__ = [
     "QueueItem",
     "RateLimitError",
     "RequestTimeoutError",
+    "Response",
+    "ResponseStream",
+    "ResponseStreamEvent",
+    "Responses",
     "RetryOptions",
     "RunOptions",
+    "Safety",
+    "SafetyTemplate",
+    "SafetyTemplates",
+    "SafetyVerdict",
     "ServerError",
     "Skytells",
     "SkytellsClient",

@@ -57,10 +57,16 @@ class AsyncDriver:
         """The events of ``machine``'s stream as they arrive; the connection closes when the caller
         stops iterating (or closes the iterator)."""
         while True:
+            if machine.retry_in is not None:
+                await sleep(machine.retry_in, machine.signal)
+                machine.waited()
             try:
                 async with self.transport.stream(machine.request()) as response:
                     if not machine.is_event_stream(response.status, response.headers):
-                        for event in machine.not_a_stream(await response.read()):
+                        events = machine.not_a_stream(await response.read())
+                        if machine.retry_in is not None:
+                            continue
+                        for event in events:
                             yield event
                         return
                     async for chunk in response.chunks():

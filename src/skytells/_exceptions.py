@@ -3,7 +3,7 @@
 ::
 
     SkytellsError                 error_id, details, http_status (= status_code), request_id, body,
-                                  retry_after
+                                  retry_after, error_type, error_code, param
     ├── AuthenticationError       401 UNAUTHORIZED
     ├── PermissionDeniedError     403 ACCOUNT_SUSPENDED, SECURITY_VIOLATION, FORBIDDEN
     ├── PaymentRequiredError      402 INSUFFICIENT_CREDITS, PAYMENT_REQUIRED
@@ -67,6 +67,7 @@ class SkytellsError(Exception):
         body: Any = None,
         error_type: str | None = None,
         error_code: str | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -77,6 +78,8 @@ class SkytellsError(Exception):
         self.body = body
         self.error_type = error_type
         self.error_code = error_code
+        #: the request field at fault, when the Inference API names one (``"model"``, ``"messages"``)
+        self.param = param
         #: the server's ``Retry-After`` hint in seconds, when the response carried one
         self.retry_after: float | None = None
 

@@ -50,10 +50,16 @@ class SyncDriver:
         """The events of ``machine``'s stream as they arrive; the connection closes when the caller
         stops iterating."""
         while True:
+            if machine.retry_in is not None:
+                sleep(machine.retry_in, machine.signal)
+                machine.waited()
             try:
                 with self.transport.stream(machine.request()) as response:
                     if not machine.is_event_stream(response.status, response.headers):
-                        yield from machine.not_a_stream(response.read())
+                        events = machine.not_a_stream(response.read())
+                        if machine.retry_in is not None:
+                            continue
+                        yield from events
                         return
                     for chunk in response.chunks():
                         yield from machine.feed(chunk)

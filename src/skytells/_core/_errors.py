@@ -78,7 +78,8 @@ def _is_error_envelope(data: Any) -> bool:
 
 
 def error_from_body(body: Any, reply: Reply) -> SkytellsError:
-    """Map every known error body shape to an error (unified, flat, ``response``-only, ``detail``)."""
+    """Map every known error body shape to an error (unified, Inference API, flat, ``response``-only,
+    ``detail``)."""
     status = reply.status
     if isinstance(body, dict):
         error = body.get("error")
@@ -88,7 +89,9 @@ def error_from_body(body: Any, reply: Reply) -> SkytellsError:
             )
             details = error.get("details")
             if details is None or details == "":
-                details = body.get("response") or body.get("detail") or "No additional details"
+                # the Inference API's (OpenAI) shape has no details: its message is the whole story
+                fallback = message if "type" in error else "No additional details"
+                details = body.get("response") or body.get("detail") or fallback
             http_status = _int(error.get("http_status")) or _int(error.get("status")) or status
             return make_error(
                 str(message),
@@ -99,6 +102,7 @@ def error_from_body(body: Any, reply: Reply) -> SkytellsError:
                 request_id=error.get("request_id"),
                 error_type=error.get("type"),
                 error_code=error.get("code"),
+                param=error.get("param"),
                 body=body,
             )
         if isinstance(body.get("error_id"), str):
@@ -137,6 +141,7 @@ def make_error(
     request_id: Any = None,
     error_type: Any = None,
     error_code: Any = None,
+    param: Any = None,
     body: Any = None,
 ) -> SkytellsError:
     """Build the most specific error class; fills ``request_id`` and ``retry_after`` from headers."""
@@ -151,6 +156,7 @@ def make_error(
         body=body,
         error_type=str(error_type) if error_type else None,
         error_code=str(error_code) if error_code else None,
+        param=str(param) if param else None,
     )
     error.retry_after = retry_after_seconds(headers)
     return error

@@ -3,25 +3,36 @@
 A driver runs any stream the same way (``SkytellsClient._driver.stream(machine)``)::
 
     while True:
+        machine.retry_in set  -> wait that long (``machine.signal`` cuts it short), machine.waited()
         open machine.request()
-        not an event stream?  -> yield machine.not_a_stream(reply); stop
+        not an event stream?  -> events = machine.not_a_stream(reply); open again if machine.retry_in
+                                 is set, else yield the events and stop
         each chunk            -> yield machine.feed(chunk); stop once machine.finished
         broken connection     -> machine.broken(failure) raises, or says to reconnect
         closed                -> yield machine.closed(); reconnect while machine.reconnect()
 
 A family subclasses :class:`EventStream` to say which event ends its stream (``is_final``), what an
 event must look like (``check``) and how often a dropped stream may resume (``Last-Event-ID``).
+Given ``retry`` options, a stream whose opening fails (an error status, or no response) is opened
+again like any request is retried, but only until its first body byte: never after.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from .._exceptions import SkytellsError
+from ..types._options import RetryOptions
 from ._effects import Failure, Reply, Request
 from ._errors import error_from_failure, make_error, parse_json_reply
+from ._retry import retry_delay
+from ._send import check_abort, path_only
 from ._sse import SSEDecoder, StreamEvent
+
+logger = logging.getLogger("skytells")
 
 
 class EventStream:
@@ -34,7 +45,15 @@ class EventStream:
     #: True: a stream that closes before its final event, with no reconnect left, is an error
     requires_end = True
 
-    def __init__(self, base: Request, secret: str | None, last_event_id: str | None = None) -> None:
+    def __init__(
+        self,
+        base: Request,
+        secret: str | None,
+        last_event_id: str | None = None,
+        *,
+        retry: RetryOptions | None = None,
+        signal: Any = None,
+    ) -> None:
         self._base = base
         self._secret = secret
         self.decoder = SSEDecoder()
@@ -42,6 +61,15 @@ class EventStream:
         self.finished = False
         self.reconnects = 0
         self.events_seen = 0
+        #: retries of a failed opening (None: an opening is never retried)
+        self.retry = retry
+        #: an Event whose setting cuts a wait before a retried opening short (``ABORTED``)
+        self.signal = signal
+        #: seconds to wait before opening again, when a failed opening is retried (else None)
+        self.retry_in: float | None = None
+        self.attempts = 0
+        #: body bytes received so far, over every connection
+        self.received = 0
 
     # ---- hooks of a family -------------------------------------------------------------------------
 
@@ -53,10 +81,19 @@ class EventStream:
         """Raise when ``event`` is not what this stream sends (a malformed event)."""
 
     def not_a_stream(self, reply: Reply) -> list[StreamEvent]:
-        """A reply that is not an event stream: errors raise; any other answer ends the stream."""
-        data = parse_json_reply(reply, self._secret)
+        """A reply that is not an event stream: errors raise (or set ``retry_in``); any other answer
+        ends the stream."""
+        try:
+            data = parse_json_reply(reply, self._secret)
+        except SkytellsError as error:
+            self.retry_opening(error)
+            return []
         self.finished = True
         return [StreamEvent(self.answer_event, data, None)]
+
+    def interrupted(self, failure: Failure) -> SkytellsError:
+        """The error to raise when the connection fails after the first byte."""
+        return error_from_failure(failure, self._secret)
 
     # ---- what the driver calls ---------------------------------------------------------------------
 
@@ -71,6 +108,7 @@ class EventStream:
         return status == 200 and "text/event-stream" in str(headers.get("content-type", "")).lower()
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
+        self.received += len(chunk)
         return self._track(self.decoder.feed(chunk))
 
     def closed(self) -> list[StreamEvent]:
@@ -91,12 +129,38 @@ class EventStream:
         return False
 
     def broken(self, failure: Failure) -> None:
-        """The connection failed (no response, or it broke mid-body): reconnect, or raise."""
+        """The connection failed (no response, or it broke mid-body): reconnect, retry the opening
+        (``retry_in`` set), or raise."""
         self.decoder = _carry(self.decoder)
         if self.reconnects < self.max_reconnects and not self.finished:
             self.reconnects += 1
             return
-        raise error_from_failure(failure, self._secret)
+        if self.received:
+            raise self.interrupted(failure)
+        self.retry_opening(error_from_failure(failure, self._secret))
+
+    def retry_opening(self, error: SkytellsError) -> None:
+        """Before the first byte: set ``retry_in`` when ``retry`` allows another opening; else raise."""
+        delay = None
+        if self.retry is not None and not self.received:
+            delay = retry_delay(error, self.attempts + 1, self.retry)
+        if delay is None:
+            raise error
+        self.attempts += 1
+        self.retry_in = delay
+        logger.info(
+            "retrying stream %s %s in %.2fs after %s (attempt %d)",
+            self._base.method,
+            path_only(self._base.url),
+            delay,
+            error.error_id,
+            self.attempts,
+        )
+
+    def waited(self) -> None:
+        """The wait before a retried opening is over: ``ABORTED`` if the signal was set meanwhile."""
+        self.retry_in = None
+        check_abort(self.signal)
 
     def truncated(self) -> SkytellsError:
         """The error of a stream that closed before its final event."""

@@ -77,7 +77,7 @@ def create(
         if isinstance(metadata, Mapping) and metadata.get("openai_compatible"):
             raise sdk_error(
                 f"Model '{body['model']}' is a chat model and cannot run as a prediction. "
-                "Use the chat completions API instead."
+                "Use client.chat.completions.create() instead."
             )
     if body.get("await") is None:
         if sdk.auto_await and model_info is not None and model_info.get("type") == "image":
