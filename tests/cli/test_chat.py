@@ -138,7 +138,7 @@ def test_the_api_key_never_shows(cli: Invoke, api_key: str) -> None:
         cli("chat", "flux-pro", "Hello"),
         cli("chat", "nope", "Hello", "--json"),
         cli("chat", MODEL, "Hello", "--temperature", "9"),
-        cli("chat", MODEL, "Hello", env={"SKYTELLS_API_KEY": "sk-rejected-0a1b2c3d4e5f"}),
+        cli("chat", MODEL, "Hello", env={"SKYTELLS_API_KEY": "not-a-key-0a1b2c3d4e5f"}),
         cli("chat", "--help"),
     ]
     assert outputs[-2].exit_code == 3
@@ -227,23 +227,32 @@ def test_ctrl_c_during_a_reply_stops_it_and_the_session_goes_on(
     assert chat.messages[3]["content"] == answer(client, chat.messages[:3])
 
 
-def test_ctrl_c_before_any_text_forgets_the_message(client: SkytellsClient) -> None:
-    def write(text: str) -> None:
-        raise KeyboardInterrupt
+def test_ctrl_c_before_any_text_forgets_the_message(
+    client: SkytellsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def waiting(**kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # Ctrl-C while the answer is awaited
 
-    chat = Chat(client, MODEL, write=write)
+    monkeypatch.setattr(client.chat.completions, "create", waiting)
+    shown: list[str] = []
+    chat = Chat(client, MODEL, write=shown.append)
     reply = chat.ask("Hello", interruptible=True)
     assert reply.stopped and reply.text == ""
-    assert chat.messages == []
+    assert chat.messages == [] and shown == []
 
 
 def test_ctrl_c_in_a_one_shot_reply_goes_on_to_the_command(client: SkytellsClient) -> None:
+    shown: list[str] = []
+
     def write(text: str) -> None:
-        raise KeyboardInterrupt
+        shown.append(text)
+        if len(shown) == 2:
+            raise KeyboardInterrupt
 
     chat = Chat(client, MODEL, write=write)
     with pytest.raises(KeyboardInterrupt):
         chat.ask("Hello")
+    assert shown[-1] == "\n"  # the partial reply ends its line before the error line
     assert chat.messages == []
 
 

@@ -7,7 +7,7 @@ import sys
 import click
 from rich.markup import escape
 
-from ._conversation import Chat, enable_line_editing, run_session, terminal_line
+from ._conversation import Chat, Sampling, enable_line_editing, run_session, terminal_line
 from ._options import api_options
 from ._render import emit_json, stderr
 from ._session import open_session
@@ -44,11 +44,7 @@ def chat(
       skytells chat gpt-5 --system "Answer in French"
       git diff | skytells chat deepbrain-coder --system "Review this patch"
     """
-    params = {
-        key: value
-        for key, value in {"max_tokens": max_tokens, "temperature": temperature, "seed": seed}.items()
-        if value is not None
-    }
+    sampling = Sampling(max_tokens=max_tokens, temperature=temperature, seed=seed)
     interactive = prompt is None and sys.stdin.isatty()
     if interactive and as_json:
         raise click.UsageError("--json needs a PROMPT (or one piped on stdin)")
@@ -61,10 +57,16 @@ def chat(
             messages = ([{"role": "system", "content": system}] if system else []) + [
                 {"role": "user", "content": prompt or ""}
             ]
-            completion = session.client.chat.completions.create(model=model, messages=messages, **params)
+            completion = session.client.chat.completions.create(
+                model=model,
+                messages=messages,
+                max_tokens=sampling.max_tokens,
+                temperature=sampling.temperature,
+                seed=sampling.seed,
+            )
             emit_json(completion)
             return
-        conversation = Chat(session.client, model, system=system, params=params, write=_write_out)
+        conversation = Chat(session.client, model, system=system, sampling=sampling, write=_write_out)
         if prompt is not None:
             conversation.ask(prompt)
             return

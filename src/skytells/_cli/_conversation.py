@@ -29,6 +29,15 @@ FATAL_ERROR_IDS = frozenset({"MODEL_NOT_SUPPORTED"})
 
 
 @dataclass(frozen=True)
+class Sampling:
+    """How every reply is made (None: the model's default, and nothing is sent)."""
+
+    max_tokens: int | None = None
+    temperature: float | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """The text of a reply as shown, and whether Ctrl-C stopped it before its end."""
 
@@ -55,13 +64,13 @@ class Chat:
         model: str,
         *,
         system: str | None = None,
-        params: Mapping[str, Any] | None = None,
+        sampling: Sampling = Sampling(),
         write: Write,
     ) -> None:
         self.model = model
         self.messages: list[dict[str, str]] = [{"role": "system", "content": system}] if system else []
         self._client = client
-        self._params = dict(params or {})
+        self.sampling = sampling
         self._write = write
 
     def ask(self, prompt: str, *, interruptible: bool = False) -> Reply:
@@ -89,7 +98,12 @@ class Chat:
 
     def _relay(self, parts: list[str]) -> None:
         stream = self._client.chat.completions.create(
-            model=self.model, messages=list(self.messages), stream=True, **self._params
+            model=self.model,
+            messages=list(self.messages),
+            stream=True,
+            max_tokens=self.sampling.max_tokens,
+            temperature=self.sampling.temperature,
+            seed=self.sampling.seed,
         )
         try:
             for chunk in stream:

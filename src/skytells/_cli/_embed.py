@@ -42,9 +42,8 @@ def embed(
       cut -f2 titles.tsv | skytells embed deepbrain-embed -
     """
     inputs = gather_texts(texts, lambda: sys.stdin.read().splitlines())
-    extra = {"dimensions": dimensions} if dimensions is not None else {}
     with open_session(local=local, base_url=base_url) as session:
-        result = session.client.embeddings.create(model=model, input=inputs, **extra)
+        result = session.client.embeddings.create(model=model, input=inputs, dimensions=dimensions)
     if as_json:
         emit_json(result)
         return
