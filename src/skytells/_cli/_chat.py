@@ -45,28 +45,18 @@ def chat(
       git diff | skytells chat deepbrain-coder --system "Review this patch"
     """
     sampling = Sampling(max_tokens=max_tokens, temperature=temperature, seed=seed)
-    interactive = prompt is None and sys.stdin.isatty()
+    interactive = prompt is None and bool(sys.stdin and sys.stdin.isatty())
     if interactive and as_json:
         raise click.UsageError("--json needs a PROMPT (or one piped on stdin)")
     if prompt is None and not interactive:
-        prompt = sys.stdin.read().rstrip()
+        prompt = (sys.stdin.read() if sys.stdin else "").rstrip()
         if not prompt:
             raise click.UsageError("nothing to send: give a PROMPT, or pipe one on stdin")
     with open_session(local=local, base_url=base_url) as session:
-        if as_json:
-            messages = ([{"role": "system", "content": system}] if system else []) + [
-                {"role": "user", "content": prompt or ""}
-            ]
-            completion = session.client.chat.completions.create(
-                model=model,
-                messages=messages,
-                max_tokens=sampling.max_tokens,
-                temperature=sampling.temperature,
-                seed=sampling.seed,
-            )
-            emit_json(completion)
-            return
         conversation = Chat(session.client, model, system=system, sampling=sampling, write=_write_out)
+        if prompt is not None and as_json:
+            emit_json(conversation.complete(prompt))
+            return
         if prompt is not None:
             conversation.ask(prompt)
             return

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from skytells import SkytellsClient, SkytellsError
+from skytells import ChatCompletion, SkytellsClient, SkytellsError
 
 from ._errors import ExitCode, from_sdk_error
 
@@ -96,6 +96,16 @@ class Chat:
         self._write("\n")
         return self._keep(parts, stopped=False)
 
+    def complete(self, prompt: str) -> ChatCompletion:
+        """The whole chat completion of the conversation and `prompt`, not streamed (nothing is kept)."""
+        return self._client.chat.completions.create(
+            model=self.model,
+            messages=[*self.messages, {"role": "user", "content": prompt}],
+            max_tokens=self.sampling.max_tokens,
+            temperature=self.sampling.temperature,
+            seed=self.sampling.seed,
+        )
+
     def _relay(self, parts: list[str]) -> None:
         stream = self._client.chat.completions.create(
             model=self.model,
@@ -105,16 +115,12 @@ class Chat:
             temperature=self.sampling.temperature,
             seed=self.sampling.seed,
         )
-        try:
+        with stream:  # leaving it closes the HTTP response at once, also when Ctrl-C stopped the reply
             for chunk in stream:
                 piece = delta_text(chunk)
                 if piece:
                     parts.append(piece)
                     self._write(piece)
-        finally:
-            close = getattr(stream, "close", None)
-            if close is not None:
-                close()  # ends the HTTP response at once, also when Ctrl-C stopped the reply
 
     def _keep(self, parts: list[str], *, stopped: bool) -> Reply:
         text = "".join(parts)
