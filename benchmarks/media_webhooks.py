@@ -21,7 +21,8 @@ from typing import Any
 
 from skytells.emulator import media
 from skytells.emulator.catalog import Catalog
-from skytells.emulator.webhooks import WebhookDispatcher, new_secret
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
+from skytells.emulator.webhooks.signing import new_secret
 
 RENDER_CASES: list[tuple[str, dict[str, Any]]] = [
     ("flux-fast", {"output_format": "jpg"}),

@@ -327,7 +327,7 @@ def test_a_body_too_big_to_sniff_still_reaches_the_app_whole(
     live: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client, faults, backend = live
-    monkeypatch.setattr("skytells.emulator.faults._MAX_SNIFF_BYTES", 1000)
+    monkeypatch.setattr("skytells.emulator.faults.middleware._MAX_SNIFF_BYTES", 1000)
     faults.add({"action": "error", "status": 500, "model": "flux-pro"})
     prompt = "y" * 50_000
     response = client.post("/v1/predictions", json={"model": "flux-pro", "input": {"prompt": prompt}})

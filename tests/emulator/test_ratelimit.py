@@ -13,7 +13,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from skytells.emulator.errors import ApiError
-from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, api_key_of, ratelimit_routes
+from skytells.emulator.ratelimit.limiter import RateLimiter
+from skytells.emulator.ratelimit.middleware import RateLimitMiddleware, api_key_of
+from skytells.emulator.ratelimit.routes import ratelimit_routes
 from tests.emulator.emulator_support import LiveServer
 
 KEY_A = "sk-test-limits-a"

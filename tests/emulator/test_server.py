@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from skytells.emulator import EmulatorConfig, EmulatorServer, main
-from skytells.emulator.server import config_from_args
+from skytells.emulator.cli import config_from_args
 
 
 def test_every_flag_reaches_the_config(tmp_path: Path) -> None:

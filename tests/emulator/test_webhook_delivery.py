@@ -18,7 +18,9 @@ import httpx
 import pytest
 
 from skytells.emulator.errors import ApiError
-from skytells.emulator.webhooks import WebhookDispatcher, new_secret, normalize_webhook
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
+from skytells.emulator.webhooks.options import normalize_webhook
+from skytells.emulator.webhooks.signing import new_secret
 from skytells.webhooks import parse_webhook, verify_skytells_signature, verify_standard_signature
 
 API_KEY = "sk-test-webhook-signing-key"

@@ -9,7 +9,8 @@ See docs/emulator.md for the admin API, test outcomes, time control and persiste
 """
 
 from skytells.emulator.app import create_app
+from skytells.emulator.cli import main
 from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.server import EmulatorServer, main, serve
+from skytells.emulator.server import EmulatorServer, serve
 
 __all__ = ["EmulatorConfig", "EmulatorServer", "create_app", "main", "serve"]

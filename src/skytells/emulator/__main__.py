@@ -1,5 +1,5 @@
 """``python -m skytells.emulator``: run the emulator in the foreground."""
 
-from skytells.emulator.server import main
+from skytells.emulator.cli import main
 
 raise SystemExit(main())

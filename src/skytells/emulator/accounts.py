@@ -18,7 +18,7 @@ from typing import Any
 
 from skytells.emulator.errors import ApiError
 from skytells.emulator.store import AccountRow, Store, utc_now
-from skytells.emulator.webhooks import new_secret
+from skytells.emulator.webhooks.signing import new_secret
 
 KEY_PATTERN = re.compile(r"^sk-[A-Za-z0-9_.\-]{1,200}$")
 

@@ -1,7 +1,9 @@
 """`create_app`: the emulator as one Starlette ASGI application.
 
 It wires the store, catalog, accounts, lifecycle engine, webhook dispatcher, fault injector and rate
-limiter together, mounts every route, and turns every error into the one JSON error body.
+limiter together, mounts the routes of every API family, and answers every error with
+`errors.error_response`. A new family is a package with a route list (``<family>_routes()``) and an
+OpenAPI fragment: one line in `create_app`'s ``families`` and one in `openapi.FRAGMENTS`.
 
 >>> app = create_app(EmulatorConfig(speed=10.0))
 >>> # uvicorn.run(app, port=8790) — or use EmulatorServer / serve()
@@ -18,24 +20,31 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Accounts
+from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.context import EmulatorState, origin_of
-from skytells.emulator.engine import Engine
 from skytells.emulator.errors import ApiError, error_response
-from skytells.emulator.faults import FaultInjector, FaultMiddleware, fault_routes
+from skytells.emulator.faults.injector import FaultInjector
+from skytells.emulator.faults.middleware import FaultMiddleware
+from skytells.emulator.faults.routes import fault_routes
+from skytells.emulator.files.routes import file_routes
 from skytells.emulator.inference.response_store import ResponseStore
 from skytells.emulator.inference.routes import inference_routes
-from skytells.emulator.ratelimit import RateLimiter, RateLimitMiddleware, ratelimit_routes
-from skytells.emulator.routes_admin import admin_routes
-from skytells.emulator.routes_models import model_routes
-from skytells.emulator.routes_predictions import prediction_routes
+from skytells.emulator.models.routes import model_routes
+from skytells.emulator.openapi import openapi_routes
+from skytells.emulator.predictions.lifecycle import Engine
+from skytells.emulator.predictions.routes import prediction_routes
+from skytells.emulator.ratelimit.limiter import RateLimiter
+from skytells.emulator.ratelimit.middleware import RateLimitMiddleware
+from skytells.emulator.ratelimit.routes import ratelimit_routes
+from skytells.emulator.state import EmulatorState
 from skytells.emulator.store import Store
-from skytells.emulator.webhooks import WebhookDispatcher
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
+from skytells.emulator.webhooks.routes import webhook_routes
 
 _HTTP_ERROR_IDS = {404: "ENDPOINT_NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
@@ -74,17 +83,19 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
             store.close()
             responses.close()
 
-    routes: list[BaseRoute] = [
-        *prediction_routes(),
-        *model_routes(),
-        *inference_routes(),
-        *admin_routes(),
-        *fault_routes(faults),
-        *ratelimit_routes(limiter),
-        *_openapi_routes(),
+    families: list[list[BaseRoute]] = [  # one entry per API family or concern
+        prediction_routes(),
+        model_routes(),
+        inference_routes(),
+        file_routes(),
+        webhook_routes(),
+        admin_routes(),
+        fault_routes(faults),
+        ratelimit_routes(limiter),
+        openapi_routes(),
     ]
     app = Starlette(
-        routes=routes,
+        routes=[route for family in families for route in family],
         middleware=[
             Middleware(FaultMiddleware, injector=faults),
             Middleware(RateLimitMiddleware, limiter=limiter),
@@ -98,15 +109,6 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     )
     app.state.emulator = state
     return app
-
-
-def _openapi_routes() -> list[BaseRoute]:
-    async def openapi(request: Request) -> Response:
-        from skytells.emulator.openapi import openapi_document
-
-        return JSONResponse(openapi_document(origin_of(request) + "/v1"))
-
-    return [Route("/openapi.json", openapi, methods=["GET"])]
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -124,9 +126,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     headers: dict[str, Any] = dict(exc.headers or {})
-    return error_response(
-        ApiError(error_id, message, status=exc.status_code, headers=headers), request.url.path
-    )
+    error = ApiError(error_id, message, status=exc.status_code, headers=headers)
+    return error_response(error, request.url.path)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,7 @@ from typing import Any
 
 DEFAULT_PORT = 8790
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class EmulatorConfig:
     await_cap: float = 60.0
     rate_limit: int = 600
     rate_window: float = 60.0
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = MAX_BODY_BYTES
     faults: tuple[Mapping[str, Any], ...] = ()
     seed: int | None = None
     sse_keepalive: float = 15.0

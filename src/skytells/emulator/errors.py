@@ -6,9 +6,10 @@ Every error the emulator returns has the one shape all Skytells clients parse::
      "error": {"http_status": n, "message": msg, "details": text, "error_id": ID}}
 
 and the HTTP status equals ``error.http_status``. Raise `ApiError` anywhere in a route; the app turns
-it into that response. The inference routes (``/v1/chat/…``, ``/v1/responses…``, ``/v1/embeddings``)
-answer the OpenAI-style shape of `skytells.emulator.inference.errors` instead: `error_response` picks
-the shape from the request path.
+it into that response. Every error answer, from a route, a middleware or an exception handler, is made
+by `error_response`, which is given the request path so that an API family with its own error shape
+can be answered in it: the inference routes (``/v1/chat/…``, ``/v1/responses…``, ``/v1/embeddings``)
+answer the OpenAI-style shape of `skytells.emulator.inference.errors`.
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ def error_body(error_id: str, message: str, status: int, details: Any = None) ->
     }
 
 
-def error_response(error: ApiError, path: str = "") -> JSONResponse:
-    """The Starlette response for an `ApiError` answered on `path` (its family picks the body shape)."""
+def error_response(error: ApiError, path: str) -> JSONResponse:
+    """The response for an `ApiError` raised while serving `path` (the inference shape on its paths)."""
     if is_inference_path(path):
         return inference_error_response(
             error.error_id, error.message, error.status, error.param, error.headers

@@ -1,15 +1,14 @@
-"""Running the emulator: `EmulatorServer` (a background thread, for tests and embedding), `serve`, `main`.
+"""Running the emulator: `EmulatorServer` (a background thread, for tests and embedding) and `serve`.
 
 >>> with EmulatorServer(EmulatorConfig(speed=50.0)) as emu:
 ...     httpx.get(emu.base_url + "/models", headers={"x-api-key": "sk-test-123"}).status_code
 200
 
-From a shell: ``python -m skytells.emulator --port 8790 --data-dir ./emulator-data``.
+From a shell (see `skytells.emulator.cli`): ``python -m skytells.emulator --port 8790 --data-dir ./data``.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import dataclasses
@@ -19,7 +18,6 @@ import socket
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -27,7 +25,7 @@ import httpx
 import uvicorn
 
 from skytells.emulator.app import create_app
-from skytells.emulator.config import DEFAULT_PORT, LOOPBACK_HOSTS, EmulatorConfig
+from skytells.emulator.config import DEFAULT_PORT, EmulatorConfig
 
 
 class EmulatorServer:
@@ -156,85 +154,6 @@ def _freeze_startup_heap() -> None:
     which owns its process; an embedded :class:`EmulatorServer` leaves its host's collector alone."""
     gc.collect()
     gc.freeze()
-
-
-def build_parser(prog: str = "python -m skytells.emulator") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Run the local Skytells API emulator.")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
-    )
-    parser.add_argument("--data-dir", help="where state is kept (default: a fresh temporary directory)")
-    parser.add_argument("--speed", type=float, default=1.0, help="divide every simulated duration by this")
-    parser.add_argument(
-        "--api-key", action="append", default=[], dest="api_keys", help="accept only these keys (repeatable)"
-    )
-    parser.add_argument(
-        "--webhook-allow", action="append", default=[], help="host webhooks may be sent to (repeatable)"
-    )
-    parser.add_argument(
-        "--await-cap", type=float, default=60.0, help="seconds an `await: true` create is held"
-    )
-    parser.add_argument("--rate-limit", type=int, default=600, help="requests per key per minute (0 = off)")
-    parser.add_argument(
-        "--fault", action="append", default=[], dest="faults", help="a fault rule (repeatable)"
-    )
-    parser.add_argument("--seed", type=int, help="seed for fault probabilities")
-    parser.add_argument("--catalog", help="a models JSON file to use instead of the packaged catalog")
-    parser.add_argument(
-        "--shared-outputs",
-        action="store_true",
-        help="predictions of a model share one cached output file (cheap rendering for load tests)",
-    )
-    return parser
-
-
-def config_from_args(
-    argv: Sequence[str] | None = None, prog: str = "python -m skytells.emulator"
-) -> EmulatorConfig:
-    """Parse command-line flags into an `EmulatorConfig` (exits with a message on bad flags)."""
-    from skytells.emulator.catalog import Catalog
-    from skytells.emulator.faults import parse_fault_spec
-
-    parser = build_parser(prog)
-    args = parser.parse_args(argv)
-    if args.catalog:
-        try:
-            Catalog.load(args.catalog)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            parser.error(f"cannot read the catalog {args.catalog}: {exc}")
-    try:
-        faults = tuple(parse_fault_spec(spec) for spec in args.faults)
-        return EmulatorConfig(
-            host=args.host,
-            port=args.port,
-            data_dir=args.data_dir,
-            speed=args.speed,
-            api_keys=tuple(args.api_keys),
-            webhook_allow=tuple(args.webhook_allow) or LOOPBACK_HOSTS,
-            await_cap=args.await_cap,
-            rate_limit=args.rate_limit,
-            faults=faults,
-            seed=args.seed,
-            catalog_path=args.catalog,
-            shared_outputs=args.shared_outputs,
-        )
-    except ValueError as exc:
-        parser.error(str(exc))
-
-
-def main(argv: Sequence[str] | None = None, prog: str = "python -m skytells.emulator") -> int:
-    """``python -m skytells.emulator [flags]``: parse flags and serve until interrupted."""
-    config = config_from_args(argv, prog)
-    try:
-        serve(config)
-    except OSError as exc:
-        print(
-            f"{prog}: error: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
 
 
 class _Server(uvicorn.Server):

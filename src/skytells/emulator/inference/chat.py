@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from skytells.emulator.context import authenticate, emulator_state, read_json
+from skytells.emulator.http import authenticate, emulator_state, read_json
 from skytells.emulator.inference import params
 from skytells.emulator.inference.billing import charge
+from skytells.emulator.inference.conversation import Turn
 from skytells.emulator.inference.filters import filter_results
 from skytells.emulator.inference.formats import parse_response_format, require_json_word
 from skytells.emulator.inference.generate import Answer, Settings, generate, prompt_texts
@@ -113,8 +114,20 @@ def _check_sampling(body: dict[str, Any]) -> None:
     params.string(body, "user", 512)
 
 
-def read_request(body: dict[str, Any], model: ChatModel) -> tuple[list[Any], Settings, int, list[Any]]:
-    """The turns, settings, ``n`` and tool definitions of a chat request (400 on the first bad field)."""
+@dataclass(frozen=True)
+class ChatRequest:
+    """A checked chat request: the conversation, how to answer, and how to send it."""
+
+    turns: list[Turn]
+    settings: Settings
+    n: int
+    tools: list[Any]  # the definitions as sent (their JSON counts as prompt tokens)
+    stream: bool
+    include_usage: bool
+
+
+def read_request(body: dict[str, Any], model: ChatModel) -> ChatRequest:
+    """The checked request (400 naming the first bad field)."""
     turns = read_messages(body.get("messages"), model.vision)
     _check_sampling(body)
     n = params.integer(body, "n", 1, MAX_CHOICES) or 1
@@ -124,6 +137,7 @@ def read_request(body: dict[str, Any], model: ChatModel) -> tuple[list[Any], Set
     parallel = params.boolean(body, "parallel_tool_calls")
     output = parse_response_format(body.get("response_format"))
     require_json_word(output, (turn.text for turn in turns))
+    stream = bool(params.boolean(body, "stream"))
     settings = Settings(
         max_tokens=_max_tokens(body, model),
         stop=_stops(body.get("stop")),
@@ -133,21 +147,22 @@ def read_request(body: dict[str, Any], model: ChatModel) -> tuple[list[Any], Set
         parallel_tool_calls=True if parallel is None else parallel,
         output=output,
     )
-    return turns, settings, n, list(body.get("tools") or [])
+    return ChatRequest(
+        turns, settings, n, list(body.get("tools") or []), stream, _include_usage(body, stream)
+    )
 
 
-def complete(
-    model: ChatModel, turns: Sequence[Any], settings: Settings, n: int, tools: list[Any]
-) -> Completion:
-    """The completion of a checked request."""
+def complete(model: ChatModel, request: ChatRequest) -> Completion:
+    """The completion of a checked request: `generate` once per choice."""
+    turns = request.turns
     prompt_filter = filter_results(prompt_texts(turns))
-    answers = [generate(model, turns, settings, index, prompt_filter) for index in range(n)]
+    answers = [generate(model, turns, request.settings, index, prompt_filter) for index in range(request.n)]
     return Completion(
         "chatcmpl-" + uuid.uuid4().hex[:24],
         int(time.time()),
         model.slug,
         answers,
-        prompt_tokens(turns, tools),
+        prompt_tokens(turns, request.tools),
         prompt_filter,
     )
 
@@ -191,7 +206,7 @@ def completion_body(completion: Completion) -> dict[str, Any]:
 
 
 def completion_chunks(completion: Completion, include_usage: bool) -> Iterator[bytes]:
-    """The ``chat.completion.chunk`` events of a completion, then ``[DONE]``."""
+    """The ``chat.completion.chunk`` events of a completion, then ``[DONE]`` (see the module docstring)."""
     base: dict[str, Any] = {
         "id": completion.id,
         "object": "chat.completion.chunk",
@@ -206,29 +221,23 @@ def completion_chunks(completion: Completion, include_usage: bool) -> Iterator[b
         choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish, **extra}
         return sse_data({**base, "choices": [choice]})
 
+    prompt_results = [{"prompt_index": 0, "content_filter_results": completion.prompt_filter}]
     for index, answer in enumerate(completion.answers):
-        first: dict[str, Any] = {}
-        if index == 0:
-            first["prompt_filter_results"] = [
-                {"prompt_index": 0, "content_filter_results": completion.prompt_filter}
-            ]
-        role_delta = {
-            "role": "assistant",
-            "content": "" if answer.text is not None else None,
-            "refusal": None,
-        }
-        yield sse_data({**base, **first, "choices": [_choice(index, role_delta)]})
-        if answer.text:
-            for piece in deltas(answer.text):
-                yield chunk(index, {"content": piece})
+        role = {"role": "assistant", "content": "" if answer.text is not None else None, "refusal": None}
+        if index == 0:  # the prompt's results travel on the very first chunk
+            base_first = {**base, "prompt_filter_results": prompt_results}
+            choice = {"index": 0, "delta": role, "logprobs": None, "finish_reason": None}
+            yield sse_data({**base_first, "choices": [choice]})
+        else:
+            yield chunk(index, role)
+        for piece in deltas(answer.text) if answer.text else ():
+            yield chunk(index, {"content": piece})
         for number, call in enumerate(answer.tool_calls):
-            opening = {
-                "index": number,
-                "id": call.id,
-                "type": "function",
-                "function": {"name": call.name, "arguments": ""},
-            }
-            yield chunk(index, {"tool_calls": [opening]})
+            function = {"name": call.name, "arguments": ""}
+            yield chunk(
+                index,
+                {"tool_calls": [{"index": number, "id": call.id, "type": "function", "function": function}]},
+            )
             for piece in split_tokens(call.arguments):
                 yield chunk(index, {"tool_calls": [{"index": number, "function": {"arguments": piece}}]})
         yield chunk(index, {}, answer.finish_reason, content_filter_results=answer.filter_results)
@@ -237,23 +246,17 @@ def completion_chunks(completion: Completion, include_usage: bool) -> Iterator[b
     yield DONE
 
 
-def _choice(index: int, delta: dict[str, Any]) -> dict[str, Any]:
-    return {"index": index, "delta": delta, "logprobs": None, "finish_reason": None}
-
-
 async def create_chat_completion(request: Request) -> Response:
     """``POST /v1/chat/completions``."""
     state = emulator_state(request)
     account = authenticate(request)
     body = params.request_object(await read_json(request))
     model = chat_model(state.catalog, params.model_name(body))
-    turns, settings, n, tools = read_request(body, model)
-    stream = bool(params.boolean(body, "stream"))
-    include_usage = _include_usage(body, stream)
-    completion = complete(model, turns, settings, n, tools)
+    chat = read_request(body, model)
+    completion = complete(model, chat)
     tokens = completion.prompt_tokens + completion.completion_tokens
     charge(state.accounts, account, tokens=tokens, price_per_token=model.price_per_token)
     headers = inference_headers(request, tokens)
-    if stream:
-        return event_stream(completion_chunks(completion, include_usage), headers)
+    if chat.stream:
+        return event_stream(completion_chunks(completion, chat.include_usage), headers)
     return JSONResponse(completion_body(completion), headers=headers)

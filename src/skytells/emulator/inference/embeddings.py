@@ -23,7 +23,7 @@ import numpy as np
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from skytells.emulator.context import authenticate, emulator_state, read_json
+from skytells.emulator.http import authenticate, emulator_state, read_json
 from skytells.emulator.inference import params
 from skytells.emulator.inference.billing import charge
 from skytells.emulator.inference.headers import inference_headers

@@ -6,8 +6,9 @@ reach ``minProperties``), an array its ``minItems`` items, and each value is the
 (``"sample"`` padded or cut to the length bounds, a ``format`` sample such as ``2026-01-01``, ``0``
 moved into ``minimum``/``maximum`` and onto ``multipleOf``, ``false``, ``null``). ``$ref`` (local),
 ``allOf`` (merged), ``anyOf``/``oneOf`` (first branch) and type lists (first non-null type) are
-followed. The result is checked with `jsonschema`; a schema it cannot satisfy (a ``pattern`` none of
-the samples match, contradictory bounds) raises `Unsatisfiable`.
+followed; a ``pattern`` gets its shortest match (`patterns`). The result is checked with `jsonschema`;
+a schema it cannot satisfy (a ``pattern`` it cannot follow, contradictory bounds) raises
+`Unsatisfiable`.
 
 >>> instance_for({"type": "object", "required": ["city", "days"],
 ...               "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}}})
@@ -23,6 +24,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+
+from skytells.emulator.inference.patterns import shortest_match
 
 _MAX_DEPTH = 24
 _MAX_NODES = 10_000  # values made for one instance (a schema can ask for exponentially many)
@@ -95,7 +98,7 @@ class _Sampler:
             return self.sample(_merge([_without(schema, "allOf"), *schema["allOf"]]), depth + 1)
         for key in ("anyOf", "oneOf"):
             if schema.get(key):
-                return self.sample({**_without(schema, key), **schema[key][0]}, depth + 1)
+                return self._first_branch(schema, key, depth)
         if "const" in schema:
             return schema["const"]
         if schema.get("enum"):
@@ -118,6 +121,16 @@ class _Sampler:
         if kind == "boolean":
             return False
         return None
+
+    def _first_branch(self, schema: Mapping[str, Any], key: str, depth: int) -> Any:
+        """The first branch of ``anyOf``/``oneOf`` that yields a value (the final check judges it)."""
+        for branch in schema[key]:
+            merged = {**_without(schema, key), **branch} if isinstance(branch, Mapping) else branch
+            try:
+                return self.sample(merged, depth + 1)
+            except Unsatisfiable:
+                continue
+        raise Unsatisfiable(f"no branch of '{key}' has an instance")
 
     def _resolve(self, ref: str) -> Mapping[str, Any]:
         if not ref.startswith("#"):
@@ -202,7 +215,8 @@ def _string(schema: Mapping[str, Any]) -> str:
     pattern = schema.get("pattern")
     candidates = [_FORMAT_SAMPLES.get(str(schema.get("format")), "sample")]
     if pattern:
-        candidates += list(_PATTERN_SAMPLES)
+        shortest = shortest_match(str(pattern))
+        candidates += [*([shortest] if shortest is not None else []), *_PATTERN_SAMPLES]
     for candidate in candidates:
         value = (candidate + "x" * low)[: max(low, min(len(candidate), high))]
         if low <= len(value) <= high and (not pattern or re.search(pattern, value)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from skytells.emulator.inference.filters import DETECTION_TRIGGERS, SEVERITIES, SEVERITY_TRIGGERS
+from skytells.emulator.openapi_parts import nullable, rate_headers, ref
 
 _REASONS = {
     400: "A field is missing or invalid (`param` names it), or the model cannot serve this route",
@@ -23,23 +24,11 @@ _REASONS = {
     429: "Too many requests; see Retry-After",
 }
 _ROLES = ["system", "developer", "user", "assistant", "tool"]
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
+_REQUEST_ID = {"description": "The request's id (equals `error.request_id`)", "schema": {"type": "string"}}
 
 
 def _headers() -> dict[str, Any]:
-    names = ["limit-requests", "remaining-requests", "window"]
-    headers: dict[str, Any] = {
-        f"x-skytells-ratelimit-{name}": {"$ref": f"#/components/headers/ratelimit-{name}"} for name in names
-    }
-    headers["x-request-id"] = {"$ref": "#/components/headers/x-request-id"}
-    return headers
+    return {**rate_headers(), "x-request-id": _REQUEST_ID}
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
@@ -48,8 +37,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
         if status in statuses or status in (401, 403, 429):
             response: dict[str, Any] = {
                 "description": _REASONS[status],
-                "headers": {"x-request-id": {"$ref": "#/components/headers/x-request-id"}},
-                "content": {"application/json": {"schema": _ref("InferenceError")}},
+                "headers": {"x-request-id": _REQUEST_ID},
+                "content": {"application/json": {"schema": ref("InferenceError")}},
             }
             if status == 429:
                 response["headers"]["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
@@ -75,7 +64,7 @@ def _operation(operation_id: str, summary: str, responses: dict[str, Any], **ext
 
 
 def _body(name: str) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+    return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
 
 
 def _paths() -> dict[str, Any]:
@@ -86,14 +75,14 @@ def _paths() -> dict[str, Any]:
         "description": "The response's id (`resp_…`).",
         "schema": {"type": "string"},
     }
-    stored = {**_ok(_ref("Response"), "The stored response"), **_errors(404)}
+    stored = {**_ok(ref("Response"), "The stored response"), **_errors(404)}
     return {
         "/v1/chat/completions": {
             "post": _operation(
                 "createChatCompletion",
                 "Chat Completions (OpenAI-compatible); `stream: true` answers Server-Sent Events",
                 {
-                    **_ok(_ref("ChatCompletion"), "The completion, or its chunks", stream=True),
+                    **_ok(ref("ChatCompletion"), "The completion, or its chunks", stream=True),
                     **_errors(400, 402, 404, 413),
                 },
                 requestBody=_body("ChatCompletionRequest"),
@@ -104,7 +93,7 @@ def _paths() -> dict[str, Any]:
                 "createResponse",
                 "Create a response (OpenAI Responses API); `stream: true` answers Server-Sent Events",
                 {
-                    **_ok(_ref("Response"), "The response, or its events", stream=True),
+                    **_ok(ref("Response"), "The response, or its events", stream=True),
                     **_errors(400, 402, 404, 413),
                 },
                 requestBody=_body("ResponseRequest"),
@@ -116,14 +105,14 @@ def _paths() -> dict[str, Any]:
             "delete": _operation(
                 "deleteResponse",
                 "Delete a stored response",
-                {**_ok(_ref("ResponseDeleted"), "The response was deleted"), **_errors(404)},
+                {**_ok(ref("ResponseDeleted"), "The response was deleted"), **_errors(404)},
             ),
         },
         "/v1/embeddings": {
             "post": _operation(
                 "createEmbeddings",
                 "Embed texts (OpenAI-compatible)",
-                {**_ok(_ref("EmbeddingList"), "One vector per input"), **_errors(400, 402, 404, 413)},
+                {**_ok(ref("EmbeddingList"), "One vector per input"), **_errors(400, 402, 404, 413)},
                 requestBody=_body("EmbeddingRequest"),
             )
         },
@@ -229,10 +218,10 @@ def _request_schemas() -> dict[str, Any]:
             "description": "A chat model, e.g. `deepbrain-router`",
             "examples": ["deepbrain-router"],
         },
-        "temperature": _nullable({"type": "number", "minimum": 0, "maximum": 2}),
-        "top_p": _nullable({"type": "number", "minimum": 0, "maximum": 1}),
-        "stream": _nullable({"type": "boolean"}),
-        "parallel_tool_calls": _nullable({"type": "boolean"}),
+        "temperature": nullable({"type": "number", "minimum": 0, "maximum": 2}),
+        "top_p": nullable({"type": "number", "minimum": 0, "maximum": 1}),
+        "stream": nullable({"type": "boolean"}),
+        "parallel_tool_calls": nullable({"type": "boolean"}),
         "tool_choice": choice,
         "user": {"type": "string"},
     }
@@ -243,9 +232,9 @@ def _request_schemas() -> dict[str, Any]:
             "properties": {
                 **common,
                 "messages": {"type": "array", "minItems": 1, "items": message},
-                "max_tokens": _nullable({"type": "integer", "minimum": 1}),
-                "max_completion_tokens": _nullable({"type": "integer", "minimum": 1}),
-                "n": _nullable({"type": "integer", "minimum": 1, "maximum": 128}),
+                "max_tokens": nullable({"type": "integer", "minimum": 1}),
+                "max_completion_tokens": nullable({"type": "integer", "minimum": 1}),
+                "n": nullable({"type": "integer", "minimum": 1, "maximum": 128}),
                 "stop": {
                     "anyOf": [
                         {"type": "string"},
@@ -253,16 +242,16 @@ def _request_schemas() -> dict[str, Any]:
                         {"type": "null"},
                     ]
                 },
-                "seed": _nullable({"type": "integer"}),
+                "seed": nullable({"type": "integer"}),
                 "tools": {"type": "array", "items": chat_tool},
                 "response_format": chat_format,
-                "stream_options": _nullable(
+                "stream_options": nullable(
                     {"type": "object", "properties": {"include_usage": {"type": "boolean"}}}
                 ),
-                "presence_penalty": _nullable({"type": "number", "minimum": -2, "maximum": 2}),
-                "frequency_penalty": _nullable({"type": "number", "minimum": -2, "maximum": 2}),
-                "logprobs": _nullable({"type": "boolean"}),
-                "top_logprobs": _nullable({"type": "integer", "minimum": 0, "maximum": 20}),
+                "presence_penalty": nullable({"type": "number", "minimum": -2, "maximum": 2}),
+                "frequency_penalty": nullable({"type": "number", "minimum": -2, "maximum": 2}),
+                "logprobs": nullable({"type": "boolean"}),
+                "top_logprobs": nullable({"type": "integer", "minimum": 0, "maximum": 20}),
             },
         },
         "ResponseRequest": {
@@ -276,9 +265,9 @@ def _request_schemas() -> dict[str, Any]:
                         {"type": "array", "minItems": 1, "items": {"type": "object"}},
                     ]
                 },
-                "instructions": _nullable({"type": "string"}),
-                "previous_response_id": _nullable({"type": "string"}),
-                "max_output_tokens": _nullable({"type": "integer", "minimum": 1}),
+                "instructions": nullable({"type": "string"}),
+                "previous_response_id": nullable({"type": "string"}),
+                "max_output_tokens": nullable({"type": "integer", "minimum": 1}),
                 "tools": {
                     "type": "array",
                     "items": {
@@ -288,8 +277,8 @@ def _request_schemas() -> dict[str, Any]:
                     },
                 },
                 "text": {"type": "object", "properties": {"format": {"type": "object"}}},
-                "store": _nullable({"type": "boolean"}),
-                "metadata": _nullable(
+                "store": nullable({"type": "boolean"}),
+                "metadata": nullable(
                     {"type": "object", "maxProperties": 16, "additionalProperties": {"type": "string"}}
                 ),
             },
@@ -343,7 +332,7 @@ def _answer_schemas() -> dict[str, Any]:
                 },
             },
             "finish_reason": {"enum": ["stop", "length", "tool_calls", "content_filter"]},
-            "content_filter_results": _ref("ContentFilterResults"),
+            "content_filter_results": ref("ContentFilterResults"),
         },
     }
     output_tokens = {"type": "integer", "minimum": 0}
@@ -366,7 +355,7 @@ def _answer_schemas() -> dict[str, Any]:
                         "required": ["prompt_index", "content_filter_results"],
                         "properties": {
                             "prompt_index": {"type": "integer"},
-                            "content_filter_results": _ref("ContentFilterResults"),
+                            "content_filter_results": ref("ContentFilterResults"),
                         },
                     },
                 },
@@ -392,7 +381,7 @@ def _answer_schemas() -> dict[str, Any]:
                 "model": {"type": "string"},
                 "output": {"type": "array", "items": {"type": "object", "required": ["id", "type"]}},
                 "previous_response_id": {"type": ["string", "null"]},
-                "incomplete_details": _nullable(
+                "incomplete_details": nullable(
                     {"type": "object", "properties": {"reason": {"type": "string"}}}
                 ),
                 "usage": {
@@ -412,7 +401,7 @@ def _answer_schemas() -> dict[str, Any]:
                         "properties": {
                             "blocked": {"type": "boolean"},
                             "source_type": {"enum": ["prompt", "completion"]},
-                            "content_filter_results": _ref("ContentFilterResults"),
+                            "content_filter_results": ref("ContentFilterResults"),
                         },
                     },
                 },
@@ -477,22 +466,14 @@ def _answer_schemas() -> dict[str, Any]:
 
 
 def fragment() -> dict[str, Any]:
-    """``{"paths", "components", "tags"}`` of the inference routes."""
+    """``{"tags", "paths", "schemas"}`` of the inference routes."""
     return {
-        "paths": _paths(),
-        "components": {
-            "schemas": {**_request_schemas(), **_answer_schemas()},
-            "headers": {
-                "x-request-id": {
-                    "description": "The request's id (equals `error.request_id`)",
-                    "schema": {"type": "string"},
-                }
-            },
-        },
         "tags": [
             {
                 "name": "inference",
                 "description": "OpenAI-compatible chat completions, responses and embeddings",
             }
         ],
+        "paths": _paths(),
+        "schemas": {**_request_schemas(), **_answer_schemas()},
     }

@@ -25,14 +25,15 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from skytells.emulator.accounts import Account
-from skytells.emulator.context import authenticate, emulator_state, read_json
 from skytells.emulator.errors import ApiError
+from skytells.emulator.http import authenticate, emulator_state, read_json
 from skytells.emulator.inference import params
 from skytells.emulator.inference.billing import charge
 from skytells.emulator.inference.conversation import Turn
@@ -41,7 +42,7 @@ from skytells.emulator.inference.formats import parse_text_format, require_json_
 from skytells.emulator.inference.generate import Answer, Settings, generate, prompt_texts
 from skytells.emulator.inference.headers import inference_headers
 from skytells.emulator.inference.items import output_items, output_turns, read_input
-from skytells.emulator.inference.models import chat_model
+from skytells.emulator.inference.models import ChatModel, chat_model
 from skytells.emulator.inference.response_store import ResponseStore, StoredResponse
 from skytells.emulator.inference.streaming import event_stream, sse_event
 from skytells.emulator.inference.text import deltas, prompt_tokens, split_tokens
@@ -96,44 +97,68 @@ def _content_filters(prompt: dict[str, Any], answer: Answer) -> list[dict[str, A
     ]
 
 
-async def create_response(request: Request) -> Response:
-    """``POST /v1/responses``."""
-    state = emulator_state(request)
-    account = authenticate(request)
-    body = params.request_object(await read_json(request))
-    model = chat_model(state.catalog, params.model_name(body))
-    previous = _previous(request, account, body)
+@dataclass(frozen=True)
+class ResponseRequest:
+    """A checked create request."""
+
+    previous: StoredResponse | None
+    instructions: str | None
+    context: list[Turn]  # the earlier conversation and this input (what the next response continues)
+    settings: Settings
+    stream: bool
+    store: bool
+    echoed: dict[str, Any]  # the settings the response object repeats
+
+
+def read_request(body: dict[str, Any], model: ChatModel, previous: StoredResponse | None) -> ResponseRequest:
+    """The checked request (400 naming the first bad field)."""
     earlier = previous.context if previous else []
     instructions = params.string(body, "instructions")
-    new_turns = read_input(body.get("input"), model.vision, earlier)
+    context = [*earlier, *read_input(body.get("input"), model.vision, earlier)]
     max_output = params.integer(body, "max_output_tokens", 1, model.max_output_tokens)
     temperature = params.number(body, "temperature", 0, 2)
     top_p = params.number(body, "top_p", 0, 1)
-    user = params.string(body, "user", 512)
-    metadata = params.metadata(body)
-    store = params.boolean(body, "store")
-    store = True if store is None else store
-    stream = bool(params.boolean(body, "stream"))
     tools = parse_tools(body.get("tools"), nested=False)
     choice = parse_tool_choice(body.get("tool_choice"), tools, nested=False)
-    parallel = params.boolean(body, "parallel_tool_calls")
-    parallel = True if parallel is None else parallel
-    output_format = parse_text_format(body.get("text"))
-    context = [*earlier, *new_turns]
-    seen = [*([Turn("system", instructions)] if instructions else []), *context]
-    require_json_word(output_format, (turn.text for turn in seen))
+    parallel = params.boolean(body, "parallel_tool_calls") is not False
+    output = parse_text_format(body.get("text"))
+    require_json_word(output, [instructions or "", *(turn.text for turn in context)])
+    store = params.boolean(body, "store") is not False
+    echoed: dict[str, Any] = {
+        "instructions": instructions,
+        "max_output_tokens": max_output,
+        "max_tool_calls": None,
+        "parallel_tool_calls": parallel,
+        "previous_response_id": previous.id if previous else None,
+        "reasoning": {"effort": None, "summary": None},
+        "service_tier": "default",
+        "store": store,
+        "temperature": 1.0 if temperature is None else temperature,
+        "text": {"format": output.public(nested=False)},
+        "tool_choice": _tool_choice_public(choice) if tools else body.get("tool_choice") or "auto",
+        "tools": list(body.get("tools") or []),
+        "top_p": 1.0 if top_p is None else top_p,
+        "truncation": "disabled",
+        "user": params.string(body, "user", 512),
+        "metadata": params.metadata(body),
+    }
     settings = Settings(
         max_tokens=max_output,
         tools=tools,
         tool_choice=choice,
         parallel_tool_calls=parallel,
-        output=output_format,
+        output=output,
     )
+    stream = bool(params.boolean(body, "stream"))
+    return ResponseRequest(previous, instructions, context, settings, stream, store, echoed)
+
+
+def respond(model: ChatModel, request: ResponseRequest) -> tuple[dict[str, Any], Answer]:
+    """The response object of a checked request, and the answer in it."""
+    seen = [*([Turn("system", request.instructions)] if request.instructions else []), *request.context]
     prompt_filter = filter_results(prompt_texts(seen))
-    answer = generate(model, seen, settings, 0, prompt_filter)
-    input_tokens = prompt_tokens(seen, list(body.get("tools") or []))
-    tokens = input_tokens + answer.completion_tokens
-    charge(state.accounts, account, tokens=tokens, price_per_token=model.price_per_token)
+    answer = generate(model, seen, request.settings, 0, prompt_filter)
+    input_tokens = prompt_tokens(seen, request.echoed["tools"])
     reason = _INCOMPLETE.get(answer.finish_reason)
     status = "incomplete" if reason else "completed"
     created = int(time.time())
@@ -146,31 +171,29 @@ async def create_response(request: Request) -> Response:
         "completed_at": created if status == "completed" else None,
         "error": None,
         "incomplete_details": {"reason": reason} if reason else None,
-        "instructions": instructions,
-        "max_output_tokens": max_output,
-        "max_tool_calls": None,
         "model": model.slug,
         "output": output_items(answer, status),
-        "parallel_tool_calls": parallel,
-        "previous_response_id": previous.id if previous else None,
-        "reasoning": {"effort": None, "summary": None},
-        "service_tier": "default",
-        "store": store,
-        "temperature": 1.0 if temperature is None else temperature,
-        "text": {"format": output_format.public(nested=False)},
-        "tool_choice": _tool_choice_public(choice) if tools else body.get("tool_choice") or "auto",
-        "tools": list(body.get("tools") or []),
-        "top_p": 1.0 if top_p is None else top_p,
-        "truncation": "disabled",
+        **request.echoed,
         "usage": _usage(input_tokens, answer.completion_tokens),
-        "user": user,
-        "metadata": metadata,
         "content_filters": _content_filters(prompt_filter, answer),
     }
-    if store:
-        response_store(request).save(account.id, response, [*context, *output_turns(answer)])
+    return response, answer
+
+
+async def create_response(request: Request) -> Response:
+    """``POST /v1/responses``."""
+    state = emulator_state(request)
+    account = authenticate(request)
+    body = params.request_object(await read_json(request))
+    model = chat_model(state.catalog, params.model_name(body))
+    checked = read_request(body, model, _previous(request, account, body))
+    response, answer = respond(model, checked)
+    tokens = int(response["usage"]["total_tokens"])
+    charge(state.accounts, account, tokens=tokens, price_per_token=model.price_per_token)
+    if checked.store:
+        response_store(request).save(account.id, response, [*checked.context, *output_turns(answer)])
     headers = inference_headers(request, tokens)
-    if stream:
+    if checked.stream:
         return event_stream(response_events(response), headers)
     return JSONResponse(response, headers=headers)
 

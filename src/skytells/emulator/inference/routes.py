@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from skytells.emulator.context import method_route
+from skytells.emulator.http import method_route
 from skytells.emulator.inference.chat import create_chat_completion
 from skytells.emulator.inference.embeddings import create_embeddings
 from skytells.emulator.inference.responses import create_response, delete_response, get_response

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import itertools
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -27,11 +26,14 @@ from typing import Any
 from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog, CatalogModel
 from skytells.emulator.errors import ApiError
+from skytells.emulator.files.storage import write_outputs
+from skytells.emulator.predictions.events import Event, PredictionEvents
+from skytells.emulator.predictions.outcomes import OutcomeRules
+from skytells.emulator.predictions.presentation import present
 from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, utc_now
-from skytells.emulator.webhooks import WebhookDispatcher
+from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
 
 PROGRESS_STEPS = 5
-OUTCOMES = ("instant", "pending", "fail")
 _MESSAGES = {
     "pending": "Prediction is queued.",
     "starting": "Prediction is starting (the model is booting).",
@@ -40,39 +42,6 @@ _MESSAGES = {
     "cancelled": "Prediction was cancelled.",
 }
 _WEBHOOK_EVENTS = {"succeeded": "completed", "failed": "failed", "cancelled": "cancelled"}
-
-
-def file_url(prediction_id: str, name: str) -> str:
-    """The path an output file is served at (made absolute with the request's origin)."""
-    return f"/v1/files/{prediction_id}/{name}"
-
-
-def present(stored: StoredPrediction, origin: str) -> dict[str, Any]:
-    """The prediction as the API returns it, with absolute URLs on `origin` (``http://host:port``)."""
-    body = dict(stored.body)
-    output = body.get("output")
-    if isinstance(output, list):
-        body["output"] = [_absolute(origin, item) for item in output]
-    elif isinstance(output, str) and stored.plan.get("files"):
-        body["output"] = _absolute(origin, output)
-    metadata = dict(body["metadata"])
-    storage = metadata.get("storage") or {}
-    metadata["storage"] = {
-        "files": [{**f, "url": _absolute(origin, f["url"])} for f in storage.get("files", [])]
-    }
-    body["metadata"] = metadata
-    base = f"{origin}/v1/predictions/{stored.id}"
-    body["urls"] = {
-        "get": base,
-        "cancel": f"{base}/cancel",
-        "stream": f"{base}/stream",
-        "delete": f"{base}/delete",
-    }
-    return body
-
-
-def _absolute(origin: str, value: Any) -> Any:
-    return origin + value if isinstance(value, str) and value.startswith("/v1/") else value
 
 
 @dataclass
@@ -88,58 +57,10 @@ class NewPrediction:
     forced: Mapping[str, Any] | None = None
 
 
-class OutcomeRules:
-    """Test outcomes: make matching predictions finish at once, stay pending, or fail."""
-
-    def __init__(self) -> None:
-        self._rules: list[dict[str, Any]] = []
-        self._ids = itertools.count(1)
-
-    def add(self, rule: Any) -> dict[str, Any]:
-        if not isinstance(rule, Mapping):
-            raise ApiError("INVALID_PARAMETER", "An outcome rule must be a JSON object.")
-        model, outcome = rule.get("model", "*"), rule.get("outcome")
-        message, count = rule.get("message"), rule.get("count")
-        if not isinstance(model, str) or not model:
-            raise ApiError("INVALID_PARAMETER", "'model' must be a model slug or '*'.")
-        if outcome not in OUTCOMES:
-            raise ApiError("INVALID_PARAMETER", f"'outcome' must be one of {', '.join(OUTCOMES)}.")
-        if message is not None and not isinstance(message, str):
-            raise ApiError("INVALID_PARAMETER", "'message' must be a string.")
-        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
-            raise ApiError("INVALID_PARAMETER", "'count' must be a positive integer or null.")
-        entry = {
-            "id": f"out_{next(self._ids)}",
-            "model": model,
-            "outcome": outcome,
-            "message": message or ("Prediction failed." if outcome == "fail" else None),
-            "count": count,
-        }
-        self._rules.append(entry)
-        return dict(entry)
-
-    def take(self, slug: str) -> dict[str, Any] | None:
-        """The first rule matching `slug`, using up one of its count."""
-        for rule in self._rules:
-            if rule["model"] == "*" or rule["model"].casefold() == slug.casefold():
-                if rule["count"] is not None:
-                    rule["count"] -= 1
-                    if rule["count"] == 0:
-                        self._rules.remove(rule)
-                return dict(rule)
-        return None
-
-    def list(self) -> list[dict[str, Any]]:
-        return [dict(rule) for rule in self._rules]
-
-    def clear(self) -> None:
-        self._rules.clear()
-
-
 class Run:
     """An in-flight prediction: its record, one timer, waiters and its event log."""
 
-    __slots__ = ("account", "done", "events", "handle", "model", "stored", "subscribers", "tick")
+    __slots__ = ("account", "done", "events", "handle", "model", "stored", "tick")
 
     def __init__(self, stored: StoredPrediction, model: CatalogModel, account: Account) -> None:
         self.stored = stored
@@ -148,8 +69,7 @@ class Run:
         self.handle: asyncio.TimerHandle | None = None
         self.tick: Callable[[], None] | None = None
         self.done: asyncio.Event | None = None
-        self.subscribers: set[asyncio.Queue[tuple[int, str, Any]]] | None = None
-        self.events: list[list[Any]] = stored.plan.setdefault("events", [])
+        self.events = PredictionEvents(stored.plan.setdefault("events", []))
 
 
 class Engine:
@@ -322,7 +242,7 @@ class Engine:
         for run in self.runs.values():
             if run.done:
                 run.done.set()
-            self._close_subscribers(run)
+            run.events.close()
 
     def reset(self) -> None:
         """Forget every in-flight prediction (no webhooks) and every outcome rule."""
@@ -338,21 +258,15 @@ class Engine:
 
     # ---- SSE -------------------------------------------------------------------------------
 
-    def subscribe(self, prediction_id: str) -> asyncio.Queue[tuple[int, str, Any]] | None:
+    def subscribe(self, prediction_id: str) -> asyncio.Queue[Event] | None:
         """A queue of live events of an in-flight prediction (None when it is finished)."""
         run = self.runs.get(prediction_id)
-        if run is None:
-            return None
-        queue: asyncio.Queue[tuple[int, str, Any]] = asyncio.Queue()
-        if run.subscribers is None:
-            run.subscribers = set()
-        run.subscribers.add(queue)
-        return queue
+        return run.events.subscribe() if run is not None else None
 
-    def unsubscribe(self, prediction_id: str, queue: asyncio.Queue[tuple[int, str, Any]]) -> None:
+    def unsubscribe(self, prediction_id: str, queue: asyncio.Queue[Event]) -> None:
         run = self.runs.get(prediction_id)
-        if run is not None and run.subscribers:
-            run.subscribers.discard(queue)
+        if run is not None:
+            run.events.unsubscribe(queue)
 
     # ---- lifecycle steps -------------------------------------------------------------------
 
@@ -375,7 +289,7 @@ class Engine:
         """The instant ``started``: its time, its SSE event and its webhook."""
         run.stored.body["started_at"] = utc_now()
         run.stored.plan["t_started"] = time.time()
-        self._emit(run, "status", "started")
+        run.events.emit("status", "started")
         self._notify(run, "started")
 
     def _schedule_progress(self, run: Run) -> None:
@@ -387,7 +301,7 @@ class Engine:
         if progress < 100:
             metrics["progress"] = progress
             run.stored.body["updated_at"] = utc_now()
-            self._emit(run, "progress", progress)
+            run.events.emit("progress", progress)
             self._schedule_progress(run)
             return
         run.handle = run.tick = None
@@ -405,9 +319,9 @@ class Engine:
         arguments = (self.store, run.model, stored.id, stored.body["input"], not self.shared_outputs)
         try:
             if run.model.produces_text:  # a few string operations: not worth a thread hop
-                files, text = _render_files(*arguments)
+                files, text = write_outputs(*arguments)
             else:
-                files, text = await self.loop.run_in_executor(self._executor, _render_files, *arguments)
+                files, text = await self.loop.run_in_executor(self._executor, write_outputs, *arguments)
         except Exception as exc:  # a renderer bug fails the prediction, never the server
             if self.runs.get(stored.id) is run:
                 self._finish(run, "failed", message=f"Output rendering failed: {type(exc).__name__}")
@@ -459,14 +373,14 @@ class Engine:
         body["response"] = body["error"] if status == "failed" else _MESSAGES[status]
         self._set_status(run, status)
         if body["output"] is not None:
-            self._emit(run, "output", None)
-        self._emit(run, "done", None)
+            run.events.emit("output", None)
+        run.events.emit("done", None)
         self.runs.pop(stored.id, None)
         self.store.update_prediction(stored)
         self._notify(run, _WEBHOOK_EVENTS[status])
         if run.done:
             run.done.set()
-        self._close_subscribers(run)
+        run.events.close()
 
     def _set_status(self, run: Run, status: str) -> None:
         body = run.stored.body
@@ -475,22 +389,9 @@ class Engine:
         if status not in TERMINAL_STATUSES:
             body["response"] = _MESSAGES[status]
             self.store.update_prediction(run.stored)
-        self._emit(run, "status", status)
+        run.events.emit("status", status)
 
-    # ---- events and webhooks ---------------------------------------------------------------
-
-    def _emit(self, run: Run, name: str, value: Any) -> None:
-        run.events.append([name, value])
-        if run.subscribers:
-            item = (len(run.events), name, value)
-            for queue in run.subscribers:
-                queue.put_nowait(item)
-
-    def _close_subscribers(self, run: Run) -> None:
-        if run.subscribers:
-            for queue in run.subscribers:
-                queue.put_nowait((0, "", None))
-            run.subscribers = None
+    # ---- webhooks --------------------------------------------------------------------------
 
     def _notify(self, run: Run, event: str) -> None:
         webhook = run.stored.body.get("webhook") or {}
@@ -535,20 +436,3 @@ class Engine:
         task = self.loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-def _render_files(
-    store: Store, model: CatalogModel, prediction_id: str, inputs: dict[str, Any], unique: bool
-) -> tuple[list[dict[str, Any]], str | None]:
-    """Render outputs and write them under the data directory (in the thread pool, but for text)."""
-    from skytells.emulator.media import render  # Pillow and PyAV load on first use
-
-    rendered = render(model, inputs, unique=unique)
-    files: list[dict[str, Any]] = []
-    for item in rendered.files:
-        path = store.file_path(prediction_id, item.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(item.data)
-        url = file_url(prediction_id, item.name)
-        files.append({"name": item.name, "type": item.content_type, "size": len(item.data), "url": url})
-    return files, rendered.text

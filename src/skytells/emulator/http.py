@@ -1,4 +1,4 @@
-"""What every route needs: the emulator's parts, and small request helpers.
+"""Request helpers every route uses: the emulator's parts, the caller's account, the JSON body.
 
 >>> state = emulator_state(request)
 >>> account = authenticate(request)
@@ -9,44 +9,25 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from skytells.emulator.accounts import Account, Accounts
-from skytells.emulator.catalog import Catalog
-from skytells.emulator.config import EmulatorConfig
-from skytells.emulator.engine import Engine
+from skytells.emulator.accounts import Account
+from skytells.emulator.config import MAX_BODY_BYTES
 from skytells.emulator.errors import ApiError
-from skytells.emulator.faults import FaultInjector
-from skytells.emulator.inference.response_store import ResponseStore
-from skytells.emulator.ratelimit import RateLimiter
-from skytells.emulator.store import Store
-from skytells.emulator.webhooks import WebhookDispatcher
+
+if TYPE_CHECKING:  # the state imports every part; the parts' routes import these helpers
+    from skytells.emulator.state import EmulatorState
 
 #: How deeply JSON containers may nest in a request body (deeper is 400 ``INVALID_JSON``).
 MAX_DEPTH = 64
 
 
-@dataclass
-class EmulatorState:
-    """The parts of one running emulator (``app.state.emulator``)."""
-
-    config: EmulatorConfig
-    store: Store
-    catalog: Catalog
-    accounts: Accounts
-    engine: Engine
-    dispatcher: WebhookDispatcher
-    faults: FaultInjector
-    limiter: RateLimiter
-    responses: ResponseStore
-
-
 def emulator_state(request: Request) -> EmulatorState:
+    """The parts of the emulator serving `request`."""
     state: EmulatorState = request.app.state.emulator
     return state
 
@@ -61,9 +42,14 @@ def origin_of(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def read_json(request: Request) -> Any:
-    """The request body parsed as JSON (None when empty); 413 over the size limit, 400 if malformed."""
-    limit = emulator_state(request).config.max_body_bytes
+async def read_json(request: Request, *, required: bool = False) -> Any:
+    """The request body parsed as JSON; 413 over the size limit, 400 ``INVALID_JSON`` if malformed.
+
+    An empty body is None, or 400 ``INVALID_JSON`` when `required`. The size limit is the config's
+    (the default one in an app without emulator state, such as a test harness).
+    """
+    state: EmulatorState | None = getattr(request.app.state, "emulator", None)
+    limit = state.config.max_body_bytes if state is not None else MAX_BODY_BYTES
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -76,6 +62,8 @@ async def read_json(request: Request) -> Any:
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw.strip():
+        if required:
+            raise ApiError("INVALID_JSON", "The request body is not valid JSON.", details="empty body")
         return None
     try:
         value = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
@@ -86,6 +74,14 @@ async def read_json(request: Request) -> Any:
         return value
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise ApiError("INVALID_JSON", "The request body is not valid JSON.", details=str(exc)[:200]) from exc
+
+
+async def read_object(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object (400 ``INVALID_REQUEST`` for anything else, or none)."""
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise ApiError("INVALID_REQUEST", "The request body must be a JSON object.")
+    return body
 
 
 def method_route(path: str, **handlers: Any) -> Route:

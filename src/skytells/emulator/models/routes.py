@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from skytells.emulator.context import authenticate, emulator_state
 from skytells.emulator.errors import ApiError
+from skytells.emulator.http import authenticate, emulator_state
 
 
 def _fields(request: Request) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Prediction routes: create, get, list, cancel, delete, stream (JSON and SSE), output files.
+"""Prediction routes: create, get, list, cancel, delete, stream (JSON and SSE).
 
 ==============================================  =========================================
 ``POST /v1/predict``, ``POST /v1/predictions``   create (``await``, ``Idempotency-Key``)
@@ -7,8 +7,6 @@
 ``POST /v1/predictions/{id}/cancel``             cancel
 ``DELETE /v1/predictions/{id}[/delete]``         delete
 ``GET /v1/predictions/{id}/stream``              JSON, or SSE with ``Accept: text/event-stream``
-``GET /v1/files/{id}/{name}``                    an output file (no key needed: ids are secret)
-``GET /v1/webhooks/default/secret``              the account's ``whsec_`` signing secret
 ==============================================  =========================================
 """
 
@@ -22,17 +20,18 @@ from datetime import date
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Account
 from skytells.emulator.catalog import InputError
-from skytells.emulator.context import authenticate, emulator_state, method_route, origin_of, read_json
-from skytells.emulator.engine import NewPrediction, present
 from skytells.emulator.errors import ApiError
-from skytells.emulator.sse import parse_last_event_id, prediction_events
+from skytells.emulator.http import authenticate, emulator_state, method_route, origin_of, read_json
+from skytells.emulator.predictions.lifecycle import NewPrediction
+from skytells.emulator.predictions.presentation import present
+from skytells.emulator.predictions.sse import parse_last_event_id, prediction_events
 from skytells.emulator.store import ListQuery, StoredPrediction
-from skytells.emulator.webhooks import normalize_webhook
+from skytells.emulator.webhooks.options import normalize_webhook
 
 STATUSES = ("pending", "starting", "started", "processing", "succeeded", "failed", "cancelled")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -264,26 +263,6 @@ def _status_param(raw: str | None) -> str | None:
     return status
 
 
-# ---- files and secrets -----------------------------------------------------------------------
-
-
-async def get_file(request: Request) -> Response:
-    state = emulator_state(request)
-    prediction_id, name = request.path_params["prediction_id"], request.path_params["name"]
-    stored = state.engine.get(prediction_id)
-    files = (stored.body["metadata"].get("storage") or {}).get("files", []) if stored else []
-    match = next((f for f in files if f["name"] == name), None)
-    path = state.store.file_path(prediction_id, name)
-    if match is None or not path.is_file():
-        raise ApiError("FILE_NOT_FOUND", f"File '{name[:200]}' was not found.")
-    return FileResponse(path, media_type=match["type"])
-
-
-async def webhook_secret(request: Request) -> Response:
-    account = authenticate(request)
-    return JSONResponse({"secret": account.whsec, "key": account.whsec})
-
-
 def prediction_routes() -> list[BaseRoute]:
     """The public prediction routes."""
     one = "/v1/predictions/{prediction_id}"
@@ -294,6 +273,4 @@ def prediction_routes() -> list[BaseRoute]:
         method_route(f"{one}/cancel", POST=cancel_prediction),
         method_route(f"{one}/delete", DELETE=delete_prediction),
         method_route(f"{one}/stream", GET=stream_prediction),
-        method_route("/v1/files/{prediction_id}/{name}", GET=get_file),
-        method_route("/v1/webhooks/default/secret", GET=webhook_secret),
     ]

@@ -1,16 +1,9 @@
-"""Webhook delivery: the request's ``webhook`` option, signing, retries, allow-list, delivery log.
+"""Webhook delivery: `WebhookDispatcher` sends, retries and logs each delivery.
 
-Every delivery POSTs the prediction object (bare JSON) and is signed two ways:
-
-- ``X-Skytells-Signature``: hex HMAC-SHA256 of the raw body keyed by the account's API key (what the
-  TypeScript SDK verifies);
-- Standard Webhooks: ``webhook-id`` (stable across retries), ``webhook-timestamp`` (per attempt) and
-  ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by the decoded
-  ``whsec_`` secret of the account.
-
-Terminal events (completed, failed, canceled) are retried with backoff on a non-2xx answer or a
-connection error; ``started`` is sent once. Only allowed hosts are contacted (loopback by default);
-anything else is logged as ``blocked``.
+Every delivery POSTs the prediction object (bare JSON), signed both ways (`signing`). Terminal events
+(completed, failed, canceled) are retried with backoff on a non-2xx answer or a connection error;
+``started`` is sent once. Only allowed hosts are contacted (loopback by default); anything else is
+logged as ``blocked``.
 
 >>> dispatcher = WebhookDispatcher(allow_hosts=("127.0.0.1",), speed=10.0)
 >>> # inside the server's event loop:
@@ -22,11 +15,7 @@ anything else is logged as ``blocked``.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import json
-import secrets
 import ssl
 import threading
 import time
@@ -40,46 +29,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import ApiError
+from skytells.emulator.webhooks.options import TERMINAL_EVENTS, canonical_event, invalid_webhook, wants_event
+from skytells.emulator.webhooks.signing import sign_skytells, sign_standard
 
-__all__ = [
-    "ALL_EVENTS",
-    "CLIENT_EVENT_NAMES",
-    "DEFAULT_RETRY_SCHEDULE",
-    "TERMINAL_EVENTS",
-    "TEST_SWITCHES",
-    "WebhookDispatcher",
-    "canonical_event",
-    "new_secret",
-    "normalize_webhook",
-    "sign_skytells",
-    "sign_standard",
-    "wants_event",
-]
-
-#: The events a delivery can be for (canonical names).
-ALL_EVENTS = ("started", "completed", "failed", "canceled")
-TERMINAL_EVENTS = ("completed", "failed", "canceled")
-#: Every event name a client may send, and the canonical event it means.
-CLIENT_EVENT_NAMES: dict[str, str] = {
-    "started": "started",
-    "start": "started",
-    "completed": "completed",
-    "failed": "failed",
-    "canceled": "canceled",
-    "cancelled": "canceled",
-    "prediction.started": "started",
-    "prediction.succeeded": "completed",
-    "prediction.failed": "failed",
-    "prediction.cancelled": "canceled",
-    "prediction.canceled": "canceled",
-}
-#: Prediction statuses accepted by `notify` in place of an event name.
-_STATUS_EVENTS = {"starting": "started", "succeeded": "completed", "cancelled": "canceled"}
 #: Seconds before each retry of a terminal event, at speed 1.
 DEFAULT_RETRY_SCHEDULE = (1.0, 2.0, 4.0, 8.0)
 USER_AGENT = "Skytells-Webhooks/1.0 (skytells-emulator)"
-MAX_URL_LENGTH = 2048
 MAX_LOG_ENTRIES = 10_000
 #: Switches that make deliveries misbehave on purpose, to test a receiver's verification code.
 TEST_SWITCHES = ("bad_signature", "stale_timestamp", "duplicate")
@@ -87,101 +42,6 @@ TEST_SWITCHES = ("bad_signature", "stale_timestamp", "duplicate")
 STALE_BY_S = 600
 #: The longest ``Retry-After`` from a receiver that is honoured (seconds, at speed 1).
 MAX_RETRY_AFTER_S = 60.0
-
-
-def new_secret() -> str:
-    """A fresh Standard Webhooks signing secret: ``whsec_`` + base64 of 24 random bytes."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-
-
-def sign_skytells(body: bytes, key: str) -> str:
-    """``X-Skytells-Signature``: lowercase hex HMAC-SHA256 of the raw body."""
-    return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
-
-
-def sign_standard(msg_id: str, timestamp: int, body: bytes, secret: str) -> str:
-    """``webhook-signature`` value (``v1,<base64>``) for a ``whsec_`` secret."""
-    encoded = secret.removeprefix("whsec_")
-    key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_")  # either alphabet
-    digest = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
-def canonical_event(name: str) -> str | None:
-    """``completed``/``failed``/``canceled``/``started`` for an event or status name, else None."""
-    lowered = name.strip().lower()
-    return CLIENT_EVENT_NAMES.get(lowered) or _STATUS_EVENTS.get(lowered)
-
-
-def normalize_webhook(value: Any, events_filter: Any = None) -> dict[str, Any] | None:
-    """The ``webhook`` request option as ``{"url", "events"}``, or None when absent.
-
-    Accepts ``{"url", "events"}`` or a URL string (with ``webhook_events_filter``). Missing or empty
-    events mean every terminal event. Raises `ApiError` ``INVALID_PARAMETER`` on bad input.
-
-    >>> normalize_webhook("https://example.com/hook", ["completed"])
-    {'url': 'https://example.com/hook', 'events': ['completed']}
-    """
-    if value is None or value == "" or value == {}:
-        if events_filter not in (None, []):
-            raise _invalid("'webhook_events_filter' needs a 'webhook' URL")
-        return None
-    url: Any
-    events: Any
-    if isinstance(value, str):
-        url, events = value, events_filter
-    elif isinstance(value, dict):
-        url = value.get("url")
-        events = value.get("events", events_filter)
-    else:
-        raise _invalid("'webhook' must be a URL string or an object with 'url' and 'events'")
-    return {"url": _checked_url(url), "events": _checked_events(events)}
-
-
-def wants_event(webhook: Mapping[str, Any], event: str) -> bool:
-    """Whether `webhook` (as `normalize_webhook` returns it) asked for `event`."""
-    wanted = canonical_event(event)
-    events = webhook.get("events") or TERMINAL_EVENTS
-    return wanted is not None and any(canonical_event(str(name)) == wanted for name in events)
-
-
-def _invalid(message: str) -> ApiError:
-    return ApiError("INVALID_PARAMETER", message)
-
-
-def _checked_url(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _invalid("'webhook.url' must be a non-empty http(s) URL")
-    url = value.strip()
-    if len(url) > MAX_URL_LENGTH:
-        raise _invalid(f"'webhook.url' is longer than {MAX_URL_LENGTH} characters")
-    try:
-        parts = urlsplit(url)
-        host, _port = parts.hostname, parts.port
-    except ValueError as exc:
-        raise _invalid(f"'webhook.url' is not a valid URL: {exc}") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise _invalid("'webhook.url' must be an absolute http:// or https:// URL")
-    return url
-
-
-def _checked_events(events: Any) -> list[str]:
-    if events is None or events == []:
-        return list(TERMINAL_EVENTS)
-    if isinstance(events, str):
-        events = [events]
-    if not isinstance(events, list) or not all(isinstance(name, str) for name in events):
-        raise _invalid("'webhook.events' must be a list of event names")
-    names: list[str] = []
-    for name in events:
-        if name.strip() == "*":
-            return list(ALL_EVENTS)
-        if name.strip().lower() not in CLIENT_EVENT_NAMES:
-            known = ", ".join(CLIENT_EVENT_NAMES)
-            raise _invalid(f"Unknown webhook event '{name}'; expected one of: {known}")
-        if name.strip() not in names:
-            names.append(name.strip())
-    return names
 
 
 def _retry_after(value: str | None) -> float:
@@ -370,11 +230,11 @@ class WebhookDispatcher:
         """
         for name, value in switches.items():
             if name not in TEST_SWITCHES:
-                raise _invalid(
+                raise invalid_webhook(
                     f"Unknown webhook test switch '{name}'; expected one of: {', '.join(TEST_SWITCHES)}"
                 )
             if not isinstance(value, bool):
-                raise _invalid(f"'{name}' must be true or false")
+                raise invalid_webhook(f"'{name}' must be true or false")
         self.switches.update(switches)
         return dict(self.switches)
 

@@ -1,22 +1,13 @@
-"""Per-key rate limits for the emulated ``/v1`` API.
-
-Each API key may make ``limit`` requests in any rolling ``window`` seconds. Every answer to a keyed
-``/v1`` request carries the ``x-skytells-ratelimit-*`` headers; a request over the limit gets
-429 ``RATE_LIMIT_EXCEEDED`` with ``Retry-After`` (whole seconds until a slot frees up) and never
-reaches the app. Requests without a key pass through untouched (the app answers 401).
+"""`RateLimiter`: a rolling-window request counter per API key, and the headers of its decisions.
 
 >>> limiter = RateLimiter(limit=2, window=60)
 >>> [limiter.hit("sk-test-a").allowed for _ in range(3)]
 [True, True, False]
->>> app = RateLimitMiddleware(app, limiter)
-
-Keys are kept only as SHA-256 digests and never logged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import threading
 import time
@@ -25,14 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import Headers
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from skytells.emulator.accounts import key_from_headers
-from skytells.emulator.errors import ApiError, error_response
+from skytells.emulator.errors import ApiError
 
 HEADER_PREFIX = "x-skytells-ratelimit-"
 NOT_CONFIGURED = "-"
@@ -54,7 +38,7 @@ class Decision:
         values = {
             "limit-requests": str(self.limit),
             "remaining-requests": str(self.remaining),
-            "window": _seconds(self.window),
+            "window": format_window(self.window),
             "limit-tokens-in": NOT_CONFIGURED,
             "remaining-tokens-in": NOT_CONFIGURED,
             "limit-tokens-out": NOT_CONFIGURED,
@@ -81,7 +65,8 @@ UNLIMITED_HEADERS = [
 ]
 
 
-def _seconds(value: float) -> str:
+def format_window(value: float) -> str:
+    """A window length as header text: whole seconds as an integer (``60``), else as given."""
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
@@ -151,93 +136,3 @@ class RateLimiter:
         with self._lock:
             self._hits.clear()
             self.limit, self.window = self._configured
-
-
-def api_key_of(scope: Scope) -> str | None:
-    """The API key of a request, read as the app reads it (`accounts.key_from_headers`); None if blank."""
-    return key_from_headers(Headers(scope=scope)) or None
-
-
-class RateLimitMiddleware:
-    """Pure ASGI middleware applying a `RateLimiter` to keyed ``/v1`` requests."""
-
-    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
-        self.app = app
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_api_path(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        api_key = api_key_of(scope)
-        if api_key is None:
-            await self.app(scope, receive, send)
-            return
-        if not self.limiter.enabled:
-            await self.app(scope, receive, _adding(send, UNLIMITED_HEADERS))
-            return
-        decision = self.limiter.hit(api_key)
-        if not decision.allowed:
-            await _refusal(decision, scope["path"])(scope, receive, send)
-            return
-        scope.setdefault("state", {})["ratelimit"] = decision  # the inference routes echo it in x-ratelimit-*
-        await self.app(scope, receive, _adding(send, decision.headers()))
-
-
-def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
-    """A ``send`` that appends ``headers`` to the response start."""
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", ()), *headers]}
-        await send(message)
-
-    return send_with_headers
-
-
-def _is_api_path(path: str) -> bool:
-    return path == "/v1" or path.startswith("/v1/")
-
-
-def _refusal(decision: Decision, path: str) -> Response:
-    message = f"Too many requests: the limit is {decision.limit} per {_seconds(decision.window)} s. "
-    message += f"Retry after {decision.retry_after} s."
-    response = error_response(ApiError("RATE_LIMIT_EXCEEDED", message, status=429), path)
-    response.raw_headers.extend(decision.headers())
-    return response
-
-
-def ratelimit_routes(limiter: RateLimiter) -> list[Route]:
-    """Admin routes: ``GET /_emulator/ratelimit`` and ``POST /_emulator/ratelimit`` ``{"limit", "window"}``.
-
-    A limit of 0 switches limiting off.
-    """
-
-    async def show(request: Request) -> Response:
-        return JSONResponse(limiter.settings())
-
-    async def change(request: Request) -> Response:
-        try:
-            payload = await _object_payload(request)
-            unknown = sorted(set(payload) - {"limit", "window"})
-            if unknown:
-                raise ApiError("INVALID_PARAMETER", "Unknown field(s): " + ", ".join(unknown))
-            limiter.configure(payload.get("limit"), payload.get("window"))
-        except ApiError as error:
-            return error_response(error)
-        return JSONResponse(limiter.settings())
-
-    return [
-        Route("/_emulator/ratelimit", show, methods=["GET"]),
-        Route("/_emulator/ratelimit", change, methods=["POST"]),
-    ]
-
-
-async def _object_payload(request: Request) -> dict[str, Any]:
-    try:
-        payload = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError("INVALID_JSON", "The request body is not valid JSON") from None
-    if not isinstance(payload, dict):
-        raise ApiError("INVALID_PARAMETER", "The request body must be a JSON object")
-    return payload

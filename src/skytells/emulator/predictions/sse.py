@@ -17,7 +17,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from skytells.emulator.engine import Engine, present
+from skytells.emulator.predictions.lifecycle import Engine
+from skytells.emulator.predictions.presentation import present
 from skytells.emulator.store import StoredPrediction
 
 KEEPALIVE = b": keep-alive\n\n"

@@ -2,26 +2,24 @@
 
 =====================================  ================================================================
 ``GET /_emulator/health``              ``{"status": "ok", ...}`` once requests are accepted
-``POST /_emulator/reset``              forget predictions, files, accounts, faults, outcomes, deliveries
+``POST /_emulator/reset``              forget predictions, files, accounts, faults, outcomes, deliveries,
+                                       stored responses
 ``GET/POST /_emulator/accounts``       list accounts (masked keys) / set ``{api_key, credits?, suspended?}``
 ``GET/POST/DELETE /_emulator/outcomes``  test outcome rules: ``{model, outcome, message?, count?}``
 ``GET/POST /_emulator/time``           ``{"speed": F}``
-``GET /_emulator/webhooks/deliveries``  the webhook delivery log (``?account=`` optional)
-``POST …/deliveries/{id}/replay``       send a logged delivery again
-``GET/POST /_emulator/webhooks/settings``  test switches: bad_signature, stale_timestamp, duplicate
 =====================================  ================================================================
+
+The webhook, fault and rate-limit families serve their own ``/_emulator/…`` routes.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from skytells.emulator.context import emulator_state, method_route, read_json
 from skytells.emulator.errors import ApiError
+from skytells.emulator.http import emulator_state, method_route, read_object
 
 _MIN_SPEED = 0.001
 _MAX_SPEED = 1_000_000.0
@@ -58,7 +56,7 @@ async def list_accounts(request: Request) -> Response:
 
 
 async def set_account(request: Request) -> Response:
-    body = await _object(request)
+    body = await read_object(request)
     account = emulator_state(request).accounts.configure(
         body.get("api_key"),
         credits=body.get("credits", ...),
@@ -72,7 +70,9 @@ async def list_outcomes(request: Request) -> Response:
 
 
 async def add_outcome(request: Request) -> Response:
-    return JSONResponse(emulator_state(request).engine.outcomes.add(await _object(request)), status_code=201)
+    return JSONResponse(
+        emulator_state(request).engine.outcomes.add(await read_object(request)), status_code=201
+    )
 
 
 async def clear_outcomes(request: Request) -> Response:
@@ -85,7 +85,7 @@ async def get_time(request: Request) -> Response:
 
 
 async def set_time(request: Request) -> Response:
-    speed = (await _object(request)).get("speed")
+    speed = (await read_object(request)).get("speed")
     if (
         isinstance(speed, bool)
         or not isinstance(speed, (int, float))
@@ -98,44 +98,12 @@ async def set_time(request: Request) -> Response:
     return JSONResponse({"speed": float(speed)})
 
 
-async def webhook_deliveries(request: Request) -> Response:
-    account = request.query_params.get("account") or None
-    return JSONResponse(emulator_state(request).dispatcher.deliveries(account=account))
-
-
-async def get_webhook_settings(request: Request) -> Response:
-    return JSONResponse(dict(emulator_state(request).dispatcher.switches))
-
-
-async def set_webhook_settings(request: Request) -> Response:
-    switches = await _object(request)
-    return JSONResponse(emulator_state(request).dispatcher.configure(**switches))
-
-
-async def replay_delivery(request: Request) -> Response:
-    delivery_id = request.path_params["delivery_id"]
-    entry = emulator_state(request).dispatcher.replay(delivery_id)
-    if entry is None:
-        raise ApiError("ENDPOINT_NOT_FOUND", f"No webhook delivery '{delivery_id[:100]}'.", status=404)
-    return JSONResponse(entry)
-
-
-async def _object(request: Request) -> dict[str, Any]:
-    body = await read_json(request)
-    if not isinstance(body, dict):
-        raise ApiError("INVALID_REQUEST", "The request body must be a JSON object.")
-    return body
-
-
 def admin_routes() -> list[BaseRoute]:
-    """The ``/_emulator/*`` routes owned by the core (faults and limits add their own)."""
+    """The emulator-wide ``/_emulator/*`` routes (webhooks, faults and rate limits add their own)."""
     return [
         method_route("/_emulator/health", GET=health),
         method_route("/_emulator/reset", POST=reset),
         method_route("/_emulator/accounts", GET=list_accounts, POST=set_account),
         method_route("/_emulator/outcomes", GET=list_outcomes, POST=add_outcome, DELETE=clear_outcomes),
         method_route("/_emulator/time", GET=get_time, POST=set_time),
-        method_route("/_emulator/webhooks/deliveries", GET=webhook_deliveries),
-        method_route("/_emulator/webhooks/deliveries/{delivery_id}/replay", POST=replay_delivery),
-        method_route("/_emulator/webhooks/settings", GET=get_webhook_settings, POST=set_webhook_settings),
     ]

@@ -1,0 +1,1 @@
+"""The emulator-wide admin API under ``/_emulator/``: health, reset, accounts, outcomes, time."""

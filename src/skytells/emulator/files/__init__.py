@@ -1,0 +1,1 @@
+"""Output files of predictions: where they are written, and ``GET /v1/files/{id}/{name}``."""
