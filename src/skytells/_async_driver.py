@@ -69,10 +69,12 @@ class AsyncDriver:
                         for event in events:
                             yield event
                         return
-                    async for chunk in response.chunks():
+                    chunks = response.chunks()
+                    async for chunk in chunks:
                         for event in machine.feed(chunk):
                             yield event
                         if machine.finished:
+                            await drain(chunks, machine.drain_limit)
                             return
             except StreamBroken as broken:
                 machine.broken(broken.failure)
@@ -80,6 +82,18 @@ class AsyncDriver:
             for event in machine.closed():
                 yield event
             if not machine.reconnect():
+                return
+
+
+async def drain(chunks: AsyncIterator[bytes], limit: int) -> None:
+    """Read the rest of a finished stream's body (up to ``limit`` bytes), so its connection can be
+    reused instead of closed; a body that goes on longer, or breaks, is left to be closed."""
+    if limit <= 0:
+        return
+    with contextlib.suppress(StreamBroken):
+        async for chunk in chunks:
+            limit -= len(chunk)
+            if limit <= 0:
                 return
 
 

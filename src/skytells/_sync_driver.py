@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -61,15 +62,29 @@ class SyncDriver:
                             continue
                         yield from events
                         return
-                    for chunk in response.chunks():
+                    chunks = response.chunks()
+                    for chunk in chunks:
                         yield from machine.feed(chunk)
                         if machine.finished:
+                            drain(chunks, machine.drain_limit)
                             return
             except StreamBroken as broken:
                 machine.broken(broken.failure)
                 continue
             yield from machine.closed()
             if not machine.reconnect():
+                return
+
+
+def drain(chunks: Iterator[bytes], limit: int) -> None:
+    """Read the rest of a finished stream's body (up to ``limit`` bytes), so its connection can be
+    reused instead of closed; a body that goes on longer, or breaks, is left to be closed."""
+    if limit <= 0:
+        return
+    with contextlib.suppress(StreamBroken):
+        for chunk in chunks:
+            limit -= len(chunk)
+            if limit <= 0:
                 return
 
 

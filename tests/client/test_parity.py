@@ -1,25 +1,29 @@
-"""The async client, its namespaces and AsyncPrediction: exactly the public surface of their sync twins.
+"""The async client, its namespaces, streams and AsyncPrediction: exactly the public surface of their
+sync twins, down to the annotations (read with ``Async`` names, awaitables and async iterators
+mapped to their sync counterparts).
 
-The pairs are found, not listed: every ``AsyncX`` class the package exports with an ``X`` twin, and
-every namespace a client builds (``client.predictions``, ``client.chat.completions``...). Names,
-parameter kinds, defaults and annotations must match once ``Async`` is taken out of the async side's
-names (``AsyncPrediction`` reads as ``Prediction``, ``AsyncIterator`` as ``Iterator``).
+Pairs are discovered: every ``AsyncX`` class of a ``skytells._resources`` module whose module also
+holds an ``X``, plus the clients and the prediction objects.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import re
 
 import pytest
 
-import skytells
-from skytells import AsyncSkytellsClient, SkytellsClient
+import skytells._resources
+from skytells import AsyncPrediction, AsyncSkytellsClient, Prediction, SkytellsClient
 
-#: Names that differ on purpose: the async client closes with aclose().
+#: Names that differ on purpose: the async client and streams close with aclose().
 RENAMED = {"close": "aclose"}
 #: Methods that are plain (not coroutines) on the async side too.
-SYNC_ON_BOTH = {"queue"}
+SYNC_ON_BOTH = {"queue", "judge"}
+#: Annotations that differ on purpose: the async queue() returns an awaitable or None.
+ANNOTATIONS_DIFFER = {("client", "queue"), ("PredictionMethods", "queue")}
 
 
 def _public(cls: type) -> dict[str, object]:
@@ -33,61 +37,66 @@ def _public(cls: type) -> dict[str, object]:
     return members
 
 
-def _plain(annotation: object) -> str:
-    """An annotation as the sync side would spell it."""
-    text = annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
-    text = re.sub(r"\bAwaitable\[(.*)\]", r"\1", str(text))
-    return re.sub(r"\bAsync(?=[A-Z])", "", text)
-
-
 def _shape(member: object) -> object:
-    """What a caller relies on: parameter names, kinds, defaults and annotations, and the return type."""
+    """What a caller relies on: parameter names, kinds and defaults."""
     if isinstance(member, property):
-        return ("property", _plain(inspect.signature(member.fget).return_annotation))
+        return "property"
     if isinstance(member, (staticmethod, classmethod)):
         member = member.__func__
     if callable(member):
         signature = inspect.signature(member)
-        params = [(p.name, p.kind, p.default, _plain(p.annotation)) for p in signature.parameters.values()]
-        return params, _plain(signature.return_annotation)
+        return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
     return type(member).__name__
 
 
-def _namespaces(client: object, prefix: str = "client") -> dict[str, type]:
-    """Every namespace object reachable from ``client`` by public attributes, by its dotted path."""
-    found: dict[str, type] = {}
-    for name, value in vars(client).items():
-        if name.startswith("_") or not type(value).__module__.startswith("skytells._resources"):
-            continue
-        found[f"{prefix}.{name}"] = type(value)
-        found.update(_namespaces(value, f"{prefix}.{name}"))
-    return found
+def _sync_reading(annotation: object) -> str:
+    """An annotation as its sync twin would write it."""
+    if annotation is inspect.Parameter.empty:
+        return ""
+    text = annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
+    text = re.sub(r"^Awaitable\[(.*)\]$", r"\1", text)
+    text = text.replace("AsyncIterator", "Iterator").replace("AsyncIterable", "Iterable")
+    return re.sub(r"\b(?:Async|Sync)(?=[A-Z])", "", text)
 
 
-def _pairs():
-    exported = {name: getattr(skytells, name) for name in skytells.__all__}
-    pairs = {
-        name: (exported[name], cls)
-        for async_name, cls in exported.items()
-        if async_name.startswith("Async")
-        and isinstance(cls, type)
-        and isinstance(exported.get(name := async_name[len("Async") :]), type)
-    }
-    sync_client = SkytellsClient("sk-test-parity-0000", base_url="http://127.0.0.1:9/v1")
-    async_client = AsyncSkytellsClient("sk-test-parity-0000", base_url="http://127.0.0.1:9/v1")
-    sync_spaces, async_spaces = _namespaces(sync_client), _namespaces(async_client)
-    sync_client.close()
-    assert set(sync_spaces) == set(async_spaces), "both clients build the same namespaces"
-    pairs.update({path: (cls, async_spaces[path]) for path, cls in sync_spaces.items()})
-    return sorted((label, *classes) for label, classes in pairs.items())
+def _annotations(member: object) -> object:
+    if isinstance(member, property):
+        return _sync_reading(inspect.signature(member.fget).return_annotation) if member.fget else ""
+    if isinstance(member, (staticmethod, classmethod)):
+        member = member.__func__
+    if not callable(member):
+        return None
+    signature = inspect.signature(member)
+    params = [(p.name, _sync_reading(p.annotation)) for p in signature.parameters.values()]
+    return params, _sync_reading(signature.return_annotation)
 
 
-PAIRS = _pairs()
+def _discovered() -> list[tuple[str, type, type]]:
+    pairs = []
+    for info in pkgutil.iter_modules(skytells._resources.__path__):
+        module = importlib.import_module(f"skytells._resources.{info.name}")
+        for name, obj in sorted(vars(module).items()):
+            if not (inspect.isclass(obj) and obj.__module__ == module.__name__ and name.startswith("Async")):
+                continue
+            twin = vars(module).get(name[len("Async") :])
+            if inspect.isclass(twin) and twin.__module__ == module.__name__:
+                pairs.append((twin.__name__, twin, obj))
+    return pairs
 
 
-def test_the_pairs_are_found():
+PAIRS = [
+    ("client", SkytellsClient, AsyncSkytellsClient),
+    ("prediction", Prediction, AsyncPrediction),
+    *_discovered(),
+]
+
+
+def test_the_families_are_discovered():
     labels = {label for label, _, _ in PAIRS}
-    assert {"SkytellsClient", "Prediction", "client.predictions", "client.models"} <= labels
+    for expected in ("PredictionsAPI", "ModelsAPI", "Chat", "ChatCompletions", "ChatCompletionStream"):
+        assert expected in labels
+    for expected in ("Responses", "ResponseStream", "Embeddings", "Safety", "DeprecatedMethods"):
+        assert expected in labels
 
 
 @pytest.mark.parametrize(("label", "sync_cls", "async_cls"), PAIRS, ids=[p[0] for p in PAIRS])
@@ -105,6 +114,47 @@ def test_same_signatures(label, sync_cls, async_cls):
         twin = async_members.get(RENAMED.get(name, name))
         assert twin is not None, f"{label}.{name} has no async twin"
         assert _shape(twin) == _shape(member), f"{label}.{name} differs"
+
+
+@pytest.mark.parametrize(("label", "sync_cls", "async_cls"), PAIRS, ids=[p[0] for p in PAIRS])
+def test_same_annotations(label, sync_cls, async_cls):
+    """Parameter and return annotations read the same once Async names are mapped to sync ones."""
+    sync_members, async_members = _public(sync_cls), _public(async_cls)
+    sync_members["__init__"] = inspect.getattr_static(sync_cls, "__init__")
+    async_members["__init__"] = inspect.getattr_static(async_cls, "__init__")
+
+    for name, member in sync_members.items():
+        if (label, name) in ANNOTATIONS_DIFFER:
+            continue
+        twin = async_members[RENAMED.get(name, name)]
+        assert _annotations(twin) == _annotations(member), f"{label}.{name} annotations differ"
+
+
+def test_both_clients_have_the_same_namespaces():
+    sync_client = SkytellsClient("sk-test-parity-0000", base_url="http://127.0.0.1:9/v1")
+    async_client = AsyncSkytellsClient("sk-test-parity-0000", base_url="http://127.0.0.1:9/v1")
+
+    def namespaces(obj: object) -> dict[str, str]:
+        found = {}
+        for name, value in vars(obj).items():
+            if not name.startswith("_") and type(value).__module__.startswith("skytells._resources"):
+                found[name] = re.sub(r"^Async", "", type(value).__name__)
+                found.update({f"{name}.{k}": v for k, v in namespaces(value).items()})
+        return found
+
+    try:
+        assert namespaces(async_client) == namespaces(sync_client)
+        assert {
+            "predictions",
+            "models",
+            "chat",
+            "chat.completions",
+            "responses",
+            "embeddings",
+            "safety",
+        } <= set(namespaces(sync_client))
+    finally:
+        sync_client.close()
 
 
 @pytest.mark.parametrize(("label", "sync_cls", "async_cls"), PAIRS, ids=[p[0] for p in PAIRS])

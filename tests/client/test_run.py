@@ -306,6 +306,7 @@ def test_compatibility_check_rejects_a_chat_only_model_before_creating(sdk, chat
     )
 
     assert error.error_id == "SDK_ERROR"
+    assert "Use client.chat.completions.create() instead." in error.message
     assert recorder.creates() == []
 
 

@@ -260,7 +260,7 @@ def test_enums_carry_the_wire_strings() -> None:
         ],
         skytells.PredictionType: ["inference", "training"],
         skytells.PredictionSource: ["api", "cli", "web"],
-        skytells.ModelType: ["image", "video", "audio", "music", "text", "code", "multimodal"],
+        skytells.ModelType: ["image", "video", "audio", "music", "text", "code", "multimodal", "embedding"],
         skytells.ModelPrivacy: ["public", "private"],
         skytells.PricingOperator: ["equals", "=="],
     }

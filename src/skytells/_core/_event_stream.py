@@ -7,7 +7,8 @@ A driver runs any stream the same way (``SkytellsClient._driver.stream(machine)`
         open machine.request()
         not an event stream?  -> events = machine.not_a_stream(reply); open again if machine.retry_in
                                  is set, else yield the events and stop
-        each chunk            -> yield machine.feed(chunk); stop once machine.finished
+        each chunk            -> yield machine.feed(chunk); once machine.finished, read up to
+                                 machine.drain_limit bytes of the rest (the connection is reused) and stop
         broken connection     -> machine.broken(failure) raises, or says to reconnect
         closed                -> yield machine.closed(); reconnect while machine.reconnect()
 
@@ -44,6 +45,9 @@ class EventStream:
     answer_event = "message"
     #: True: a stream that closes before its final event, with no reconnect left, is an error
     requires_end = True
+    #: after the final event, read up to this many bytes of what is left of the body so the
+    #: connection goes back to the pool (0: close it at once, for servers that keep streams open)
+    drain_limit = 0
 
     def __init__(
         self,

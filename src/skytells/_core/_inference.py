@@ -63,6 +63,8 @@ class InferenceStream(EventStream):
 
     max_reconnects = 0
     requires_end = True
+    #: the body ends right after the final event: read that end, so the connection is reused
+    drain_limit = 64 * 1024
 
     def check(self, event: StreamEvent) -> None:
         if not isinstance(event.data, dict):

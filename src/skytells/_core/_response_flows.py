@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -25,12 +25,12 @@ FINAL_TYPES = frozenset({"response.completed", "response.incomplete"})
 
 def response_body(
     model: str,
-    input: str | Sequence[Mapping[str, Any]],
+    input: str | Iterable[Mapping[str, Any]],
     params: Mapping[str, Any],
     extra_body: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The request body: ``model``, ``input`` (text or items), the parameters that are not None."""
-    if isinstance(input, (bytes, Mapping)) or not isinstance(input, (str, Sequence)):
+    if isinstance(input, (bytes, Mapping)) or not isinstance(input, (str, Iterable)):
         raise sdk_error('input must be text, or a list of items, e.g. [{"role": "user", "content": "Hi"}]')
     given = input if isinstance(input, str) else list(input)
     return request_body({"model": require_model(model), "input": given}, params, extra_body)

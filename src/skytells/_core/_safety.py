@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._exceptions import SkytellsError
-from ..types.safety import SEVERITIES, SafetyTemplate
+from ..types.safety import DETECTION_CATEGORIES, SEVERITIES, SEVERITY_CATEGORIES, SafetyTemplate
 from . import _chat_flows as chat
 from ._effects import Flow
 from ._errors import sdk_error
@@ -85,7 +85,8 @@ def verdict(merged: Mapping[str, Mapping[str, Any]], template: SafetyTemplate) -
     """The verdict on merged findings: what the service filtered, or the template flags, is flagged."""
     categories: dict[str, Any] = {}
     flagged: list[str] = []
-    for name, finding in merged.items():
+    for name in sorted(merged, key=_category_order):
+        finding = merged[name]
         flag = bool(finding.get("filtered")) or template.flags(
             name, finding.get("severity"), finding.get("detected")
         )
@@ -93,6 +94,11 @@ def verdict(merged: Mapping[str, Mapping[str, Any]], template: SafetyTemplate) -
         if flag:
             flagged.append(name)
     return {"safe": not flagged, "flagged": flagged, "categories": categories, "template": template.name}
+
+
+def _category_order(name: str) -> tuple[int, str]:
+    known = (*SEVERITY_CATEGORIES, *DETECTION_CATEGORIES)
+    return (known.index(name) if name in known else len(known), name)
 
 
 def judge(answer: Mapping[str, Any], template: SafetyTemplate) -> dict[str, Any]:

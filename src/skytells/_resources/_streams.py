@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from .._core._send import check_abort
 from .._core._sse import StreamEvent
+from .._exceptions import AbortedError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -24,6 +24,10 @@ class Joiner(Protocol):
     """Follows a stream's events (``ChunkJoiner``, ``EventJoiner``)."""
 
     def add(self, event: Any) -> None: ...
+
+
+def _aborted() -> AbortedError:
+    return AbortedError("Stream aborted", "ABORTED", "The abort signal was set; the stream was closed", 0)
 
 
 class _StreamState(Generic[_T]):
@@ -69,7 +73,7 @@ class SyncStream(_StreamState[_T]):
             raise StopIteration
         if self._signal is not None and self._signal.is_set():
             self.close()
-            check_abort(self._signal)
+            raise _aborted()
         try:
             return self._took(next(self._events))
         except BaseException:
@@ -138,7 +142,7 @@ class AsyncStream(_StreamState[_T]):
             raise StopAsyncIteration
         if self._signal is not None and self._signal.is_set():
             await self.aclose()
-            check_abort(self._signal)
+            raise _aborted()
         try:
             return self._took(await self._events.__anext__())
         except BaseException:

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Union, overload
 
 from .._core import _response_flows as flows
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncResponseStream", "AsyncResponses", "ResponseInput", "ResponseStream", "Responses"]
 
 #: text, or a list of input items (``{"role": "user", "content": "Hi"}``, function call outputs...)
-ResponseInput = Union[str, Sequence[Mapping[str, Any]]]
+ResponseInput = Union[str, Iterable[Mapping[str, Any]]]
 
 
 class ResponseStream(SyncStream[ResponseStreamEvent]):

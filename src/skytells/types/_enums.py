@@ -59,6 +59,8 @@ class ModelType(_StrEnum):
     TEXT = "text"
     CODE = "code"
     MULTIMODAL = "multimodal"
+    #: vectors for the Inference API's ``/embeddings`` (not a prediction model)
+    EMBEDDING = "embedding"
 
 
 class ModelPrivacy(_StrEnum):
