@@ -3,13 +3,15 @@ package and raw httpx.
 
 The emulator runs in its own process on loopback; each client runs in its own process too, one after
 another, in rounds (the order reversed every other round), and the best round of each is kept. A
-client streams ``--streams`` completions one after the other, each with ``n`` choices so a stream is a
-few hundred chunks, and reads every chunk's content. Reported per client: the median time to first
-token (from the call to the first chunk with content), chunks per second over the whole streams, and
-the client's CPU time per chunk (the emulator shares the machine's cores, so CPU isolates the client's
-own cost). Target: ours at least as fast as the openai package.
+client first streams ``--streams`` long completions one after the other (``n`` choices each, so a
+stream is a few hundred chunks) and reads every chunk's content: chunks per second over the whole
+streams, and the client's CPU time per chunk (the emulator shares the machine's cores, so CPU isolates
+the client's own cost). Then it streams ``--ttft-streams`` short completions (one choice, 16 tokens):
+the median time to first token, from the call to the first chunk with content. Target: ours at least as
+fast as the openai package.
 
-    .venv/bin/python benchmarks/inference_stream.py [--streams 40] [--choices 8] [--rounds 3] [--quick]
+    .venv/bin/python benchmarks/inference_stream.py [--streams 40] [--choices 8] [--ttft-streams 100]
+                                                    [--rounds 3] [--quick]
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ WORKER_TIMEOUT_S = 300
 
 WORKER = r"""
 import asyncio, json, statistics, sys, time
-kind, base, key, model, streams, choices = sys.argv[1:7]
-streams, choices = int(streams), int(choices)
+kind, base, key, model, streams, choices, ttft_streams = sys.argv[1:8]
+streams, choices, ttft_streams = int(streams), int(choices), int(ttft_streams)
 messages = [{"role": "user", "content": "Tell me a long story about a lighthouse keeper"}]
-params = dict(model=model, messages=messages, n=choices, stream=True)
+long_params = dict(model=model, messages=messages, n=choices, stream=True)
+short_params = dict(model=model, messages=messages, max_tokens=16, stream=True)
+params = long_params
 
 def sync_streams(open_stream):
     ttfts, durations, chunks = [], [], 0
@@ -109,15 +113,17 @@ def run():
         return asyncio.run(main())
     raise SystemExit(f"unknown client {kind}")
 
-run_warm = streams
+count = streams
 streams = 2
 run()                       # warm up: imports, connections, first-call paths
-streams = run_warm
+streams = count
 cpu = time.process_time()
 ttfts, durations, chunks = run()
 cpu = time.process_time() - cpu
+params, streams = short_params, ttft_streams
+short_ttfts = run()[0]
 print(json.dumps({
-    "ttft_ms": statistics.median(ttfts) * 1000,
+    "ttft_ms": statistics.median(short_ttfts) * 1000,
     "chunks_per_s": chunks / sum(durations),
     "cpu_us_per_chunk": cpu / chunks * 1e6,
     "chunks": chunks,
@@ -133,10 +139,10 @@ CLIENTS = {
 }
 
 
-def measure(kind: str, base: str, streams: int, choices: int) -> dict[str, float]:
+def measure(kind: str, base: str, streams: int, choices: int, ttft_streams: int) -> dict[str, float]:
     """The figures of one worker process."""
     done = subprocess.run(
-        [sys.executable, "-c", WORKER, kind, base, KEY, MODEL, str(streams), str(choices)],
+        [sys.executable, "-c", WORKER, kind, base, KEY, MODEL, str(streams), str(choices), str(ttft_streams)],
         capture_output=True,
         text=True,
         timeout=WORKER_TIMEOUT_S,
@@ -158,13 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--streams", type=int, default=40, help="streams per client per round")
     parser.add_argument("--choices", type=int, default=8, help="n: choices per stream")
+    parser.add_argument("--ttft-streams", type=int, default=100, help="short streams for TTFT")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 streams, 1 round")
     args = parser.parse_args(argv)
     if args.quick:
-        args.streams, args.rounds = 2, 1
-    # bounded: at most 500 streams of 32 choices per client and round, 10 rounds
+        args.streams, args.ttft_streams, args.rounds = 2, 3, 1
+    # bounded: at most 500 long streams of 32 choices and 2,000 short ones per client and round, 10 rounds
     args.streams, args.choices = min(args.streams, 500), min(args.choices, 32)
+    args.ttft_streams = min(args.ttft_streams, 2000)
     args.rounds = min(args.rounds, 10)
 
     from emulator_process import EmulatorProcess
@@ -175,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         for round_no in range(1, args.rounds + 1):
             order = list(clients.items())
             for name, kind in order if round_no % 2 else order[::-1]:
-                figures = measure(kind, emu.base_url, args.streams, args.choices)
+                figures = measure(kind, emu.base_url, args.streams, args.choices, args.ttft_streams)
                 kept = best.setdefault(name, dict(figures))
                 kept["ttft_ms"] = min(kept["ttft_ms"], figures["ttft_ms"])
                 kept["chunks_per_s"] = max(kept["chunks_per_s"], figures["chunks_per_s"])
@@ -189,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     chunks = int(next(iter(best.values()))["chunks"]) if best else 0
     print(
         f"\n{args.streams} streamed chat completions per client ({chunks} chunks, n={args.choices}), "
-        f"best of {args.rounds} rounds"
+        f"TTFT: median of {args.ttft_streams} short streams; best of {args.rounds} rounds"
     )
     print(f"{'client':<17} {'TTFT ms':>8} {'chunks/s':>9} {'CPU us/chunk':>13}")
     for name, figures in best.items():
