@@ -6,16 +6,19 @@
 
 `cli` sets SKYTELLS_API_KEY and SKYTELLS_BASE_URL for the run (pass `env=` to change them), keeps the
 local cache under the test's temporary folder and runs in that folder, so downloads land there.
+`client` is an SDK client on the same emulator, to check what a command did or should print.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+from skytells import SkytellsClient
 from tests.cli.cli_support import Invoke
 
 
@@ -40,3 +43,9 @@ def cli(
         return runner.invoke(skytells_cli, list(args), env=full_env, input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def client(emulator: Any, base_url: str, api_key: str) -> Iterator[SkytellsClient]:
+    with SkytellsClient(api_key, base_url=base_url) as sdk_client:
+        yield sdk_client

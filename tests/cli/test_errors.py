@@ -72,6 +72,8 @@ def test_the_api_key_never_shows_in_any_output(cli: Invoke, api_key: str, emulat
         ["predictions", "wait"],
         ["models"],
         ["models", "get"],
+        ["chat"],
+        ["embed"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:

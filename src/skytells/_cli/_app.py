@@ -8,6 +8,8 @@ import click
 
 from skytells import SkytellsError
 
+from ._chat import chat
+from ._embed import embed
 from ._emulator import emulator
 from ._errors import CliError, ExitCode, from_sdk_error
 from ._models import models
@@ -30,7 +32,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="skytells", prog_name="skytells")
 def cli() -> None:
-    """Run Skytells models, follow and manage predictions, browse models, start the local emulator.
+    """Run Skytells models, follow and manage predictions, chat, embed, browse models, run an emulator.
 
     The API key is read from SKYTELLS_API_KEY (never printed); --local runs everything on an
     embedded emulator instead, with no key and no network. Exit codes: 0 ok, 1 API error,
@@ -42,10 +44,14 @@ def cli() -> None:
       skytells run truefusion -i prompt="A lighthouse at dawn" --local
       skytells models get truefusion-pro --schema
       skytells predictions list --status succeeded --json
+      skytells chat deepbrain-router "Write a haiku about rain" --local
+      skytells embed deepbrain-embed "a cat" "a dog" --local
     """
 
 
 cli.add_command(run)
 cli.add_command(predictions)
 cli.add_command(models)
+cli.add_command(chat)
+cli.add_command(embed)
 cli.add_command(emulator)

@@ -10,7 +10,7 @@ and an exit code that tells its kind.
 | 2 | usage: unknown option, missing argument, bad option value (click's own errors) |
 | 3 | authentication: no key, key rejected, account suspended |
 | 4 | not found: unknown model or prediction |
-| 5 | invalid input: a value the model's schema rejects, a missing `@file`, bad dates or filters |
+| 5 | invalid input: a value the schema or the API rejects, a missing `@file`, a model of the wrong kind |
 | 6 | the prediction failed or was cancelled |
 | 7 | network: no answer from the API, or a timeout |
 | 130 | interrupted with Ctrl-C |
@@ -53,6 +53,8 @@ _BY_ERROR_ID = {
     "INVALID_DATE_FORMAT": ExitCode.INVALID_INPUT,
     "INVALID_DATE_RANGE": ExitCode.INVALID_INPUT,
     "VALIDATION_ERROR": ExitCode.INVALID_INPUT,
+    "MODEL_NOT_SUPPORTED": ExitCode.INVALID_INPUT,
+    "INVALID_REQUEST": ExitCode.INVALID_INPUT,
     "PREDICTION_FAILED": ExitCode.PREDICTION_FAILED,
     "NETWORK_ERROR": ExitCode.NETWORK,
     "REQUEST_TIMEOUT": ExitCode.NETWORK,

@@ -8,7 +8,7 @@ from ._options import api_options
 from ._render import emit_json, model_details, models_table, schema_table, stdout
 from ._session import open_session
 
-MODEL_TYPES = ["image", "video", "audio", "music", "text", "code", "multimodal"]
+MODEL_TYPES = ["image", "video", "audio", "music", "text", "code", "multimodal", "embedding"]
 
 
 @click.group()
