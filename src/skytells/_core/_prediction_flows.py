@@ -17,7 +17,7 @@ from .._exceptions import DispatchError, PredictionFailedError, SkytellsError, W
 from ..types._options import DEFAULT_POLL_INTERVAL_MS, PredictionSdkOptions
 from ._effects import Flow, Notify, Reply, Request, Sleep
 from ._errors import sdk_error
-from ._event_stream import EventStream
+from ._event_stream import EventStream, malformed_event
 from ._json import encode_json
 from ._model_flows import model_cached
 from ._outputs import file_name_for, output_urls
@@ -136,6 +136,11 @@ class PredictionEventStream(EventStream):
     max_reconnects = 3
     requires_end = False
     answer_event = "done"
+
+    def check(self, event: StreamEvent) -> None:
+        """JSON that does not parse is a malformed event (plain text data, such as a log line, is fine)."""
+        if isinstance(event.data, str) and event.data.lstrip().startswith(("{", "[")):
+            raise malformed_event(event, self._secret)
 
     def is_final(self, event: StreamEvent) -> bool:
         if event.event in FINAL_EVENTS:
