@@ -4,6 +4,7 @@ own backend (what the asyncio backend hands over to under another event loop).""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import httpcore
@@ -78,7 +79,7 @@ async def test_every_path_runs_lists_and_streams(path, emulator, api_key, monkey
 async def test_the_backend_hands_socket_options_to_its_fallback(emulator):
     fallback = RecordingBackend()
     fallback.opened = []
-    options = [(6, 1, 1)]  # IPPROTO_TCP, TCP_NODELAY, on
+    options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
     backend = _asyncio_backend.AsyncioBackend(fallback=fallback)
     async with httpcore.AsyncConnectionPool(network_backend=backend, socket_options=options) as pool:
         answer = await pool.request("GET", emulator.root_url + "/_emulator/health")
