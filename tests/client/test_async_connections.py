@@ -13,8 +13,6 @@ import asyncio
 import socket
 import ssl
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 
 import httpcore
 import pytest
@@ -25,37 +23,7 @@ from skytells._transport._async import STARTS_PER_TURN
 from skytells._transport._asyncio_backend import HIGH_WATER, AsyncioBackend
 from skytells._transport._httpx import shared_ssl_context
 from skytells._transport._ramp import Ramp
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-@asynccontextmanager
-async def http_server(handler: Handler, tls: ssl.SSLContext | None = None) -> AsyncIterator[str]:
-    """A bare HTTP/1.1 server on 127.0.0.1 running `handler` per connection; yields its origin."""
-    server = await asyncio.start_server(handler, "127.0.0.1", 0, ssl=tls)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"{'https' if tls else 'http'}://{'localhost' if tls else '127.0.0.1'}:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-async def read_request(reader: asyncio.StreamReader) -> bytes | None:
-    """One request's head (its body is skipped); None when the client closed the connection."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except (asyncio.IncompleteReadError, ConnectionError):
-        return None
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            await reader.readexactly(int(line.split(b":")[1]))
-    return head
-
-
-def response(body: bytes, *extra: str) -> bytes:
-    head = ["HTTP/1.1 200 OK", f"Content-Length: {len(body)}", "Content-Type: application/octet-stream"]
-    return ("\r\n".join([*head, *extra]) + "\r\n\r\n").encode() + body
+from tests.client.bare_server import http_server, read_request, response
 
 
 def backend_pool(**kwargs: object) -> httpcore.AsyncConnectionPool:

@@ -1,9 +1,12 @@
 """Every way the async client reaches the API, against the emulator: its own pools direct, its own
 pools through a proxy from the environment, an ``http_client`` passed in, and its pools on httpcore's
-own backend (what the asyncio backend hands over to under another event loop)."""
+own backend (what the asyncio backend hands over to under another event loop). And the pools put
+byte for byte the same requests on the wire as an httpx client."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import socket
 from typing import Any
 
@@ -12,9 +15,13 @@ import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient
+from skytells._core._config import resolve_config
+from skytells._core._effects import Reply, Request
 from skytells._transport import _asyncio_backend
+from skytells._transport._async import AsyncTransport
 from skytells._transport._async_pools import AsyncPools
 from skytells._transport._passed_client import PassedClient
+from tests.client.bare_server import http_server, read_request, response
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
@@ -84,3 +91,58 @@ async def test_the_backend_hands_socket_options_to_its_fallback(emulator):
     async with httpcore.AsyncConnectionPool(network_backend=backend, socket_options=options) as pool:
         answer = await pool.request("GET", emulator.root_url + "/_emulator/health")
     assert answer.status == 200 and fallback.opened == [("127.0.0.1", emulator.port)]
+
+
+async def test_the_pools_put_the_same_requests_on_the_wire_as_an_httpx_client():
+    heads: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while head := await read_request(reader):
+            heads.append(head)
+            writer.write(response(b"{}"))
+            await writer.drain()
+        writer.close()
+
+    async with http_server(handler) as origin:
+        other_origin = origin.replace("127.0.0.1", "localhost")
+        requests = [
+            Request("POST", "/predictions", content=b'{"model": "m"}', headers={"Idempotency-Key": "k1"}),
+            Request("GET", "/predictions", params={"page": "2", "q": "a b"}, timeout=3),
+            Request("GET", other_origin + "/file.png", auth=False, expect="bytes"),
+        ]
+        config = resolve_config("sk-test-wire", None, base_url=origin + "/v1", headers={"X-Team": "t"})
+        on_the_wire = {}
+        for path in ("pools", "http_client"):
+            http = httpx.AsyncClient(trust_env=False) if path == "http_client" else None
+            transport = AsyncTransport(config, http)
+            replies = [await transport.send(request) for request in requests]
+            assert all(isinstance(reply, Reply) and reply.status == 200 for reply in replies)
+            await transport.aclose()
+            if http is not None:
+                await http.aclose()
+            on_the_wire[path], heads[:] = list(heads), []
+
+    assert on_the_wire["pools"] == on_the_wire["http_client"]
+    create, page, download = on_the_wire["pools"]
+    assert b"x-api-key: sk-test-wire" in create and b"x-api-key" in page and b"x-api-key" not in download
+    assert b"\r\nX-Team: t\r\n" in create and b"\r\nIdempotency-Key: k1\r\n" in create
+    assert page.startswith(b"GET /v1/predictions?page=2&q=a+b HTTP/1.1\r\n")
+    assert download.startswith(b"GET /file.png HTTP/1.1\r\nHost: localhost:")
+
+
+async def test_a_compressed_answer_is_decoded_as_httpx_decodes_it():
+    body = b'{"data": []}' * 100
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await read_request(reader):
+            writer.write(response(gzip.compress(body), "Content-Encoding: gzip"))
+            await writer.drain()
+        writer.close()
+
+    async with http_server(handler) as origin:
+        transport = AsyncTransport(resolve_config("sk-test-gzip", None, base_url=origin + "/v1"))
+        reply = await transport.send(Request("GET", "/models"))
+        async with transport.stream(Request("GET", "/models")) as streamed:
+            streamed_body = (await streamed.read()).content
+        await transport.aclose()
+    assert isinstance(reply, Reply) and reply.content == streamed_body == body
