@@ -5,7 +5,7 @@ proxies for ``http://``, ``https://`` and every URL; ``NO_PROXY`` lists hosts re
 takes the most specific rule that matches it (a port before none, a longer host, then a longer scheme),
 as httpx orders its mounts.
 
->>> proxies = EnvironmentProxies.read()
+>>> proxies = EnvironmentProxies.read()  # with HTTP_PROXY=127.0.0.1:3128
 >>> proxies.for_url(httpx.URL("http://api.skytells.invalid/v1"))
 'http://127.0.0.1:3128'
 """
