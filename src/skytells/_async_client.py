@@ -26,9 +26,8 @@ __all__ = ["AsyncModelsAPI", "AsyncPredictionsAPI", "AsyncSkytellsClient"]
 
 class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseClient):
     """The asyncio Skytells client: the methods of :class:`SkytellsClient` as coroutines
-    (``queue()`` stays synchronous), on native ``httpx.AsyncClient`` connection pools split into
-    small shards that run on asyncio's own transports; an ``http_client`` you pass is used as the
-    only pool.
+    (``queue()`` stays synchronous), on httpx's connection pools (httpcore) split into small shards
+    that run on asyncio's own transports; an ``http_client`` you pass is used instead, as it is.
 
     >>> async with AsyncSkytellsClient() as client:
     ...     results = await asyncio.gather(*(client.run("flux-pro", input={"prompt": p}) for p in prompts))
