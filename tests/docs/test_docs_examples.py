@@ -156,6 +156,9 @@ def in_docs_env(emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.parametrize("example", PYTHON_BLOCKS, ids=block_id)
 def test_python_block(example: CodeExample, eval_example: EvalExample, in_docs_env: Path) -> None:
     skip_if_marked(example)
+    if example.prefix.split()[0] == "pycon":
+        run_doctest(example)
+        return
     eval_example.set_config(line_length=LINE_LENGTH)
     namespace: dict[str, Any] | None = None
     failure = None
@@ -174,6 +177,18 @@ def test_python_block(example: CodeExample, eval_example: EvalExample, in_docs_e
         failure = raised_in_block(example, error)
     if failure is not None:  # raised outside the handler, so the rewritten traceback is not chained to it
         pytest.fail(failure, pytrace=False)
+
+
+def run_doctest(example: CodeExample) -> None:
+    """A ``pycon`` block (a ``>>>`` session) runs as a doctest: each output as shown, ``...`` for anything."""
+    test = doctest.DocTestParser().get_doctest(
+        example.source, {"__name__": "__main__"}, block_id(example), str(example.path), example.start_line
+    )
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report: list[str] = []
+    runner.run(test, out=report.append)
+    if runner.failures:
+        pytest.fail("".join(report), pytrace=False)
 
 
 def raised_in_block(example: CodeExample, error: BaseException) -> str:
@@ -312,3 +327,13 @@ def test_the_server_sent_events_shown_in_emulator_md_are_those_of_a_real_stream(
             assert {k: real_data[k] for k in shown_data if k != "id"} == {
                 k: v for k, v in shown_data.items() if k != "id"
             }, f"event {event_id}"
+
+
+@pytest.mark.parametrize(("session", "passes"), [(">>> 1 + 1\n2\n", True), (">>> 1 + 1\n3\n", False)])
+def test_a_pycon_block_is_a_doctest(session: str, passes: bool) -> None:
+    example = CodeExample.create(session, path=REPO / "docs" / "any.md", start_line=1, prefix="pycon")
+    if passes:
+        run_doctest(example)
+    else:
+        with pytest.raises(pytest.fail.Exception, match="Expected:"):
+            run_doctest(example)
