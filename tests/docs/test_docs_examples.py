@@ -6,18 +6,20 @@ it exists. What happens to a block depends on its fence:
 - ``python``: run in-process by pytest-examples (its ``eval_example`` fixture) against the session
   emulator, with ``SKYTELLS_BASE_URL`` and ``SKYTELLS_API_KEY`` set so ``SkytellsClient()`` talks to it,
   in a temporary working folder. What the block prints must match its ``#>`` lines exactly, after
-  `placeholders` (an emulator URL's port reads ``<port>``, a UUID ``<id>``).
-- ``bash`` (``sh``, ``shell``, ``console``): run with ``bash -e -o pipefail`` in a subprocess, with
-  the project's interpreter and ``skytells`` first on ``PATH``, the same emulator in the environment and
-  ``XDG_CACHE_HOME`` in the temporary folder (``--local`` state starts empty). When the block has ``#>``
-  lines they are its whole output (stdout and stderr together), compared by doctest's checker with
-  ``ELLIPSIS`` (``...`` stands for anything) and ``NORMALIZE_WHITESPACE``.
+  `placeholders` (an emulator URL's port reads ``<port>``, a UUID ``<id>``). ``pycon``: a doctest.
+- ``bash`` (``sh``, ``shell``, ``console``): only with ``test="run"``, with ``bash -e -o pipefail`` in
+  its own process group, with the project's interpreter and ``skytells`` first on ``PATH``, the same
+  emulator in ``SKYTELLS_BASE_URL``, ``SKYTELLS_API_KEY`` and ``ROOT``, and ``XDG_CACHE_HOME`` in the
+  temporary folder (``--local`` state starts empty). When the block has ``#>`` lines they are its whole
+  output (stdout and stderr together), compared by doctest's checker with ``ELLIPSIS`` and
+  ``NORMALIZE_WHITESPACE``.
 - ``json``: must parse. Any other fence (``text``, none) is shown, not run.
 
 Settings in the fence's info string, in pytest-examples' ``key="value"`` form:
 
 - ``test="skip" reason="..."``: not run (signature outlines, installs, servers in the foreground);
-- ``test="continue"``: run in the namespace left by the file's previous Python block that runs;
+- ``test="run"``: a shell block that is safe and offline (an unmarked one fails);
+- ``test="continue"``: run in the namespace left by the page's previous Python block that runs;
 - ``output="unchecked"``: run, but what it prints is not compared (progress printed a varying number
   of times);
 - ``requires="jq"``: the programs a shell block needs besides bash and the project's own; the block is
