@@ -142,6 +142,7 @@ class EmulatorControl:
     ) -> Prediction:
         """Assert that a prediction matching every filter was created (exactly ``count`` of them when
         given); the latest match. ``input_contains``: keys whose values the input must have."""
+        __tracebackhide__ = True  # pytest shows the test's line, not this one
         matches = [p for p in self.predictions(model, status=status) if _has_input(p, input_contains)]
         ok = bool(matches) if count is None else len(matches) == count
         if not ok:
@@ -164,6 +165,7 @@ class EmulatorControl:
         self, model: str | None = None, *, input_contains: Mapping[str, Any] | None = None
     ) -> None:
         """Assert that no prediction matching the filters was created."""
+        __tracebackhide__ = True
         self.assert_created(model, input_contains=input_contains, count=0)
 
     def _created(self) -> str:

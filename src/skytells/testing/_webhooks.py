@@ -55,6 +55,7 @@ class WebhookLog:
         Raises ``AssertionError`` (showing the log) after ``timeout`` seconds, or at once when a
         matching delivery was ``blocked`` (its URL's host is not in the emulator's allow-list).
         """
+        __tracebackhide__ = True  # pytest shows the test's line, not this one
         deadline = time.monotonic() + timeout
         while True:
             candidates = self.deliveries(event, prediction_id=prediction_id)

@@ -47,11 +47,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _emulator_module(fixture: str) -> Any:
+    """``skytells.emulator``, or a failed fixture saying how to install it."""
     try:
         import skytells.emulator as emulator
     except ImportError as error:
-        pytest.fail(_MISSING.format(fixture=fixture, error=error), pytrace=False)
-    return emulator
+        missing = str(error)
+    else:
+        return emulator
+    pytest.fail(_MISSING.format(fixture=fixture, error=missing), pytrace=False)
 
 
 @pytest.fixture(scope="session")
