@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import django
 import pytest
-from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -18,26 +16,10 @@ from skytells import Prediction
 from skytells.webhooks import WebhookReceiver
 from skytells.webhooks.django import webhook_view
 from tests.docs.webhook_receiver import Delivery
+from tests.webhooks.django_support import URLConf, configure_django
 from tests.webhooks.webhook_support import Captured, check_adapter
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="test-only-not-secret",
-        ALLOWED_HOSTS=["testserver"],
-        ROOT_URLCONF=None,
-        MIDDLEWARE=["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"],
-        INSTALLED_APPS=[],
-        DATABASES={},
-    )
-    django.setup()
-
-
-class URLConf:
-    """A URL configuration object (Django takes one in place of a module path)."""
-
-    def __init__(self, urlpatterns: list[Any]) -> None:
-        self.urlpatterns = urlpatterns
+configure_django()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 import threading
 import warnings
 from typing import Any
@@ -363,3 +365,13 @@ def test_the_key_says_which_scheme_it_is_for() -> None:
     assert repr(WebhookReceiver("sk-test-key")) == "WebhookReceiver(api_key, handlers=0)"
     with pytest.raises(ValueError, match="secret or an API key"):
         WebhookReceiver()
+
+
+def test_the_receiver_needs_httpx_only() -> None:
+    code = (
+        "import sys, skytells.webhooks as w; w.WebhookReceiver('sk-test-x'); "
+        "names = ('starlette', 'flask', 'django', 'fastapi', 'skytells.emulator'); "
+        "print(sorted(m for m in names if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
