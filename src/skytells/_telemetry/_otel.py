@@ -81,7 +81,9 @@ class Operation:
 
     def __enter__(self) -> Operation:
         if self._current:  # an SDK call: its span is the current one while it runs (callbacks nest)
-            self._scope = trace.use_span(self.span, end_on_exit=False)
+            self._scope = trace.use_span(
+                self.span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+            )
             self._scope.__enter__()
         return self
 
