@@ -11,7 +11,6 @@ an event loop never waits on a disk.
 from __future__ import annotations
 
 import asyncio
-import mimetypes
 import os
 from pathlib import Path
 from typing import Any
@@ -98,5 +97,7 @@ def _read_path(path: Path, field: str, limit: int) -> FileData:
 
 
 def _mime_of(name: str) -> str | None:
+    import mimetypes  # loads the system's type tables: only when a named file is sent
+
     kind = mimetypes.guess_type(name, strict=False)[0]
     return kind if kind != "application/octet-stream" else None

@@ -33,16 +33,19 @@ class OtelTelemetry(Telemetry):
 
     def __init__(self, provider: Any, base_url: str) -> None:
         self._provider = provider
+        self._tracer_of: Any = None
+        self._cached: trace.Tracer = trace.NoOpTracer()
         self._base_url = base_url.rstrip("/")
         base = urlsplit(self._base_url)
         self._origin = f"{base.scheme}://{base.hostname or ''}{f':{base.port}' if base.port else ''}"
         self._base_path = base.path
 
     def _tracer(self) -> trace.Tracer:
-        if self._provider is not None:
-            tracer: trace.Tracer = self._provider.get_tracer("skytells", __version__)
-            return tracer
-        return trace.get_tracer("skytells", __version__)
+        """The SDK's tracer on the provider in use (made again only when the global provider changes)."""
+        provider = self._provider if self._provider is not None else trace.get_tracer_provider()
+        if provider is not self._tracer_of:
+            self._tracer_of, self._cached = provider, provider.get_tracer("skytells", __version__)
+        return self._cached
 
     def operation(self, flow: Any) -> Operation:
         return Operation(self, flow_name(flow), current=True)
