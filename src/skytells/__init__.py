@@ -42,6 +42,7 @@ from ._exceptions import (
     WebhookVerificationError,
 )
 from ._prediction import AsyncPrediction, Prediction
+from ._resources._files import file_input
 from ._resources.chat import (
     AsyncChat,
     AsyncChatCompletions,
@@ -161,6 +162,7 @@ __all__ = [
     "WebhookVerificationError",
     "__version__",
     "create_client",
+    "file_input",
 ]
 
 

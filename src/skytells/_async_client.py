@@ -18,6 +18,7 @@ from ._resources.models import AsyncModelsAPI
 from ._resources.predictions import AsyncPredictionMethods, AsyncPredictionsAPI
 from ._resources.responses import AsyncResponses
 from ._resources.safety import AsyncSafety
+from ._telemetry import telemetry_for
 from ._transport._async import AsyncTransport
 from .types._options import DEFAULT_TIMEOUT_MS, ClientOptions, RetryOptions
 
@@ -45,6 +46,7 @@ class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseCl
         http_client: httpx.AsyncClient | None = None,
         max_connections: int | None = None,
         max_keepalive_connections: int | None = None,
+        telemetry: Any = None,
     ) -> None:
         config = resolve_config(
             api_key,
@@ -56,9 +58,10 @@ class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseCl
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
         )
+        tracing = telemetry_for(telemetry, config.base_url)  # None: traced once a tracer provider is set
         super().__init__(config)
         self._transport = AsyncTransport(config, http_client)
-        self._driver = AsyncDriver(self._transport)
+        self._driver = AsyncDriver(self._transport, tracing)
         self.predictions = AsyncPredictionsAPI(self)
         self.models = AsyncModelsAPI(self)
         self.chat = AsyncChat(self)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from ._core._effects import Flow, Notify, Request, Sleep
 from ._core._event_stream import EventStream
 from ._core._sse import StreamEvent
+from ._telemetry import OFF, Telemetry
 from ._transport import StreamBroken, SyncTransport
 
 _T = TypeVar("_T")
@@ -24,11 +25,26 @@ _T = TypeVar("_T")
 class SyncDriver:
     """Performs the effects a flow yields: requests on the transport, sleeps, callbacks."""
 
-    def __init__(self, transport: SyncTransport) -> None:
+    def __init__(self, transport: SyncTransport, telemetry: Telemetry = OFF) -> None:
         self.transport = transport
+        self.telemetry = telemetry
 
     def drive(self, flow: Flow[_T]) -> _T:
-        """Run ``flow`` to its end and return its result (its errors propagate)."""
+        """Run ``flow`` to its end and return its result (its errors propagate), in a span when traced."""
+        operation = self.telemetry.operation(flow)
+        if operation is None:
+            return self._drive(flow, None)
+        with operation:
+            result: _T = operation.result(self._drive(flow, operation))
+            return result
+
+    def _send(self, request: Request, operation: Any) -> Any:
+        if operation is None:
+            return self.transport.send(request)
+        with operation.attempt(request) as attempt:
+            return attempt.done(self.transport.send(request))
+
+    def _drive(self, flow: Flow[_T], operation: Any) -> _T:
         answer: Any = None
         try:
             while True:
@@ -38,7 +54,7 @@ class SyncDriver:
                     result: _T = stop.value
                     return result
                 if isinstance(effect, Request):
-                    answer = self.transport.send(effect)
+                    answer = self._send(effect, operation)
                 elif isinstance(effect, Sleep):
                     sleep(effect.seconds, effect.signal)
                     answer = None
@@ -49,13 +65,29 @@ class SyncDriver:
 
     def stream(self, machine: EventStream) -> Iterator[StreamEvent]:
         """The events of ``machine``'s stream as they arrive; the connection closes when the caller
-        stops iterating."""
+        stops iterating. Traced: one span for the whole stream, a child per connection."""
+        operation = self.telemetry.stream(machine)
+        if operation is None:
+            yield from self._stream(machine, None)
+            return
+        with operation:
+            for event in self._stream(machine, operation):
+                operation.event(event)
+                yield event
+
+    def _stream(self, machine: EventStream, operation: Any) -> Iterator[StreamEvent]:
         while True:
             if machine.retry_in is not None:
                 sleep(machine.retry_in, machine.signal)
                 machine.waited()
             try:
-                with self.transport.stream(machine.request()) as response:
+                request = machine.request()
+                attempt: Any = (
+                    operation.attempt(request) if operation is not None else contextlib.nullcontext()
+                )
+                with attempt, self.transport.stream(request) as response:
+                    if operation is not None:
+                        attempt.opened(response.status, response.headers)
                     if not machine.is_event_stream(response.status, response.headers):
                         events = machine.not_a_stream(response.read())
                         if machine.retry_in is not None:

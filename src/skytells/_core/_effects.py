@@ -8,7 +8,7 @@ I/O itself, so the sync and async clients drive the very same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, Union
 
 _T = TypeVar("_T")
@@ -30,6 +30,8 @@ class Request:
     timeout: float | None = None
     #: expected body: "json" (parsed and checked) or "bytes" (a download)
     expect: str = "json"
+    #: what the request is about, for tracing (``model``, ``prediction.id``); never sent, never the input
+    labels: Mapping[str, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

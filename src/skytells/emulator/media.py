@@ -1,8 +1,12 @@
 """Real output files for emulated predictions: images, audio, video and text.
 
 Every output is deterministic for its model and inputs (prompt, seed, size, format) and marked as
-emulator output. Rendering is kept cheap (small clips, fast encoder settings) and repeated renders
-come from a small cache, because the engine renders thousands of predictions.
+emulator output. Models whose ``x-emulator.input_image`` names file inputs show them: an edit model's
+images are its input image with the label and prompt drawn over it, a lip-sync model's video shows its
+input image (or its input video's first frame) for as long as its input audio lasts.
+
+Rendering is kept cheap (small clips, fast encoder settings) and repeated renders come from a small
+cache, because the engine renders thousands of predictions.
 
 >>> from skytells.emulator.catalog import Catalog
 >>> catalog = Catalog.load()
@@ -31,6 +35,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .catalog import CatalogModel, aspect_dims, image_size, requested_seconds
+from .input_media import InputPicture, audio_seconds, input_picture
 
 __all__ = ["LABEL", "Rendered", "RenderedFile", "clear_cache", "render"]
 
@@ -85,8 +90,12 @@ def render(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = Tru
     if model.produces_text:
         return Rendered(files=[], text=render_text(model, inputs))
     if model.type == "image":
+        if input_source(model, inputs):
+            return Rendered(files=render_edits(model, inputs))
         return Rendered(files=render_images(model, inputs))
     if model.type == "video":
+        if model.options.get("input_image"):
+            return Rendered(files=[render_lipsync(model, inputs)])
         return Rendered(files=[render_video(model, inputs)])
     return Rendered(files=[render_audio(model, inputs)])
 
@@ -251,6 +260,10 @@ def _image_bytes(
 ) -> bytes:
     image = _canvas(_digest(slug, prompt, seed, index), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | #{index} | {width}x{height}")
+    return _encode_image(image, fmt, quality)
+
+
+def _encode_image(image: Image.Image, fmt: str, quality: int) -> bytes:
     out = io.BytesIO()
     if fmt == "webp":
         image.save(out, "WEBP", quality=quality, method=0)
@@ -259,6 +272,68 @@ def _image_bytes(
     else:
         image.save(out, "JPEG", quality=quality)
     return out.getvalue()
+
+
+# ---- images from an input image ----------------------------------------------------------------
+
+EDIT_MIN_SIDE = 512  # small inputs are enlarged so the label stays readable
+EDIT_MAX_SIDE = 2048
+
+
+def input_source(model: CatalogModel, inputs: Mapping[str, Any]) -> str | None:
+    """The first input named by the model's ``x-emulator.input_image`` that was given."""
+    names = model.options.get("input_image") or ()
+    return next((name for name in names if isinstance(inputs.get(name), str) and inputs[name]), None)
+
+
+def render_edits(model: CatalogModel, inputs: Mapping[str, Any]) -> list[RenderedFile]:
+    """The input image, labelled, with the prompt drawn over it (a notice when it cannot be read)."""
+    source = input_source(model, inputs) or "image"
+    picture = input_picture(inputs.get(source))
+    fmt = image_format(model, inputs)
+    quality = _int(inputs.get("output_quality"), 80, 1, 100)
+    prompt, seed = _prompt_of(inputs), _seed_of(inputs)
+    ext = "jpg" if fmt == "jpeg" else fmt
+    files = []
+    for i in range(image_count(inputs)):
+        image = _picture_or_notice(
+            picture, _digest(model.slug, prompt, seed, i), EDIT_MIN_SIDE, EDIT_MAX_SIDE
+        )
+        width, height = image.size
+        _label(image, prompt, f"{model.name} | edit of input '{source}' | #{i} | {width}x{height}")
+        files.append(RenderedFile(f"output-{i}.{ext}", IMAGE_TYPES[fmt], _encode_image(image, fmt, quality)))
+    return files
+
+
+def _picture_or_notice(picture: InputPicture, digest: bytes, low: int, high: int) -> Image.Image:
+    """The input picture scaled so its long side is within [low, high]; else a canvas saying why not."""
+    if picture.image is None:
+        image = _canvas(digest, high // 2, high // 2)
+        _notice(image, picture.problem)
+        return image
+    width, height = picture.image.size
+    scale = min(1.0, high / max(width, height)) if max(width, height) > low else low / max(width, height)
+    size = (max(16, round(width * scale)) // 2 * 2, max(16, round(height * scale)) // 2 * 2)
+    return picture.image.resize(size, Image.Resampling.BILINEAR)
+
+
+def _notice(image: Image.Image, text: str) -> None:
+    """Writes `text` across the middle of `image` on a dark band."""
+    width, height = image.size
+    size = max(10, width // 36)
+    lines = textwrap.wrap(text, width=max(10, int(width / (size * 0.55))))[:4]
+    top = height // 2 - size * len(lines)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, top - size, width, top + int(size * 1.4) * len(lines) + size), fill=(60, 0, 0))
+    with _TEXT_LOCK:
+        for i, line in enumerate(lines):
+            draw.text(
+                (width / 2, top + i * int(size * 1.4)),
+                line,
+                font=_font(size),
+                fill=(255, 255, 255),
+                anchor="mt",
+            )
 
 
 # ---- audio --------------------------------------------------------------------------------------
@@ -371,28 +446,69 @@ def render_video(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile
 
 @_cached
 def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, width: int, height: int) -> bytes:
-    import av
-
     image = _canvas(_digest(slug, prompt, seed), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | {width}x{height}")
-    # Convert to YUV once; each frame only moves a bright bar across the luma plane.
+    bar = max(8, width // 24)
+
+    def moving_bar(luma: np.ndarray, i: int, count: int) -> None:
+        left = int((width - bar) * i / max(1, count - 1))
+        luma[height // 3 : 2 * height // 3, left : left + bar] = 235
+
+    return _mp4(image, VIDEO_FRAMES, moving_bar)
+
+
+def _mp4(image: Image.Image, count: int, overlay: Callable[[np.ndarray, int, int], None]) -> bytes:
+    """`count` frames of `image` as H.264 MP4; `overlay(planes, i, count)` marks frame i (rows
+    [0, height) of the planes are luma)."""
+    import av
+
+    width, height = image.size
+    # Convert to YUV once; each frame only changes a little of the luma plane.
     base = (
         av.VideoFrame.from_ndarray(np.asarray(image), format="rgb24").reformat(format="yuv420p").to_ndarray()
     )
-    bar = max(8, width // 24)
     out = io.BytesIO()
     with av.open(out, "w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=VIDEO_FPS, options={"preset": "ultrafast", "crf": "30"})
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.thread_count = 1
-        for i in range(VIDEO_FRAMES):
+        for i in range(count):
             planes = base.copy()
-            left = int((width - bar) * i / max(1, VIDEO_FRAMES - 1))
-            planes[height // 3 : 2 * height // 3, left : left + bar] = 235  # rows [0, height) are luma
+            overlay(planes, i, count)
             frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
     return out.getvalue()
+
+
+LIPSYNC_LONG_SIDE = 640
+LIPSYNC_MAX_FRAMES = 32  # 4 s at 8 fps: longer audio still gives a short clip
+
+
+def render_lipsync(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile:
+    """The input image (or the input video's first frame) as the frames of a clip as long as the
+    input audio (capped), with a mouth bar that opens and closes; a notice when it cannot be read."""
+    source = input_source(model, inputs) or "video"
+    picture = input_picture(inputs.get(source))
+    seconds = audio_seconds(inputs.get(str(model.options.get("input_audio") or "audio")))
+    count = VIDEO_FRAMES if seconds is None else max(8, min(LIPSYNC_MAX_FRAMES, round(seconds * VIDEO_FPS)))
+    digest = _digest(model.slug, _prompt_of(inputs), _seed_of(inputs))
+    image = _picture_or_notice(picture, digest, LIPSYNC_LONG_SIDE, LIPSYNC_LONG_SIDE)
+    width, height = image.size
+    heard = "audio length unknown" if seconds is None else f"{seconds:.1f} s of audio"
+    _label(
+        image,
+        _prompt_of(inputs) or f"lip-synced input '{source}'",
+        f"{model.name} | {heard} | {width}x{height}",
+    )
+    mouth_w, mouth_top = max(8, width // 6), int(height * 0.62)
+
+    def mouth(luma: np.ndarray, i: int, count: int) -> None:
+        opening = max(2, int(height * 0.06 * (1 + np.sin(i * 1.7)) / 2))
+        left = (width - mouth_w) // 2
+        luma[mouth_top : mouth_top + opening, left : left + mouth_w] = 16
+
+    return RenderedFile("output.mp4", "video/mp4", _mp4(image, count, mouth))
 
 
 # ---- text ---------------------------------------------------------------------------------------

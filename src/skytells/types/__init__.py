@@ -12,6 +12,7 @@ from ._enums import (
     PricingOperator,
     PricingUnit,
 )
+from ._files import FileInput
 from ._options import (
     ClientOptions,
     ModelFieldsOptions,
@@ -38,6 +39,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as the public API test pins it
     "ApiErrorId",
     "ClientOptions",
     "ErrorBody",
+    "FileInput",
     "ModelFieldsOptions",
     "ModelPrivacy",
     "ModelResponse",
