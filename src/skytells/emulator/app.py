@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Accounts
+from skytells.emulator.admin.inflight import InFlightMiddleware, InFlightRequests
 from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
@@ -66,7 +67,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     )
     faults = FaultInjector(config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
-    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter)
+    requests = InFlightRequests()
+    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter, requests)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -92,6 +94,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     app = Starlette(
         routes=[route for family in families for route in family],
         middleware=[
+            Middleware(InFlightMiddleware, requests=requests),  # outermost: a reset settles every request
             Middleware(FaultMiddleware, injector=faults),
             Middleware(RateLimitMiddleware, limiter=limiter),
         ],

@@ -38,7 +38,10 @@ async def health(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
+    """Settle every other request first (see `inflight`): nothing sent before a reset lands after it."""
     state = emulator_state(request)
+    state.engine.release_waiters()  # held `await` creates answer, SSE streams end
+    await state.requests.settle()
     state.engine.reset()
     state.engine.set_speed(state.config.speed)
     state.store.reset()
