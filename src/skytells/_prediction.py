@@ -28,7 +28,7 @@ class Prediction(dict[str, Any]):
     >>> prediction.status, prediction.outputs()
     ('succeeded', 'http://.../output.webp')
     >>> prediction.download("out/")
-    [PosixPath('out/output.webp')]
+    [PosixPath('out/<prediction id>/output-0.webp')]
     """
 
     __slots__ = ("_client",)
@@ -141,7 +141,8 @@ class Prediction(dict[str, Any]):
         return self
 
     def download(self, directory: str | os.PathLike[str] = ".") -> list[Path]:
-        """Save every output file into ``directory`` (created if needed); returns the paths."""
+        """Save every output file into ``directory/<prediction id>/`` (created if needed), so the files of
+        different predictions never overwrite each other; returns the paths."""
         client: SkytellsClient = self._bound()
         return client._download(self, directory)
 
@@ -184,7 +185,8 @@ class AsyncPrediction(Prediction):
         return self
 
     async def download(self, directory: str | os.PathLike[str] = ".") -> list[Path]:  # type: ignore[override]
-        """Save every output file into ``directory`` (created if needed); returns the paths."""
+        """Save every output file into ``directory/<prediction id>/`` (created if needed), so the files of
+        different predictions never overwrite each other; returns the paths."""
         client: AsyncSkytellsClient = self._bound()
         return await client._download(self, directory)
 

@@ -18,6 +18,14 @@ def test_keyword_form(sdk):
     assert _works(sdk, client)
 
 
+def test_an_explicit_default_timeout_wins_over_the_options_timeout(sdk):
+    client = sdk.make_client(options={"timeout": 5_000}, timeout=60000)
+    implicit = sdk.make_client(options={"timeout": 5_000})
+
+    assert client.timeout == 60_000
+    assert implicit.timeout == 5_000
+
+
 def test_options_dict_form(sdk):
     client = sdk.client_class(sdk.api_key, {"base_url": sdk.base_url, "timeout": 30_000})
     sdk._closers.append(lambda: sdk.close_client(client))

@@ -126,7 +126,7 @@ def test_download_saves_every_output_file(sdk, tmp_path):
 
     assert len(paths) == 2
     for path, url in zip(paths, prediction.outputs(), strict=True):
-        assert path.parent == tmp_path
+        assert path.parent == tmp_path / prediction.id
         assert path.read_bytes() == sdk.plain.get(url).content
         with Image.open(path) as image:
             assert image.format == "PNG"
@@ -181,6 +181,27 @@ def test_events_on_the_object_end_with_the_finished_prediction(sdk):
 
     assert events[-1].prediction["status"] == "succeeded"
     assert events[-1].prediction["id"] == prediction.id
+
+
+def test_downloads_of_two_predictions_into_one_folder_keep_both(sdk, tmp_path):
+    first, second = _run(sdk, output_format="png"), _run(sdk, output_format="png")
+
+    first_paths = sdk.resolve(first.download(tmp_path))
+    second_paths = sdk.resolve(second.download(tmp_path))
+
+    assert {p.name for p in first_paths} == {p.name for p in second_paths}  # same names...
+    assert not set(first_paths) & set(second_paths)  # ...in a folder per prediction
+    assert all(p.exists() for p in [*first_paths, *second_paths])
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_stream_events_carry_a_bound_prediction(sdk):
+    prediction = _run(sdk)
+
+    final = sdk.collect(prediction.events())[-1].prediction
+
+    assert final.status == "succeeded" and final.id == prediction.id
+    assert isinstance(final, type(prediction))
 
 
 def test_download_of_an_audio_output_saves_one_file(sdk, tmp_path):

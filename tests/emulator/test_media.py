@@ -182,7 +182,7 @@ def test_text_models_return_deterministic_text_and_no_files() -> None:
     )
 
 
-@pytest.mark.parametrize("model", CATALOG.all(), ids=lambda m: m.slug)
+@pytest.mark.parametrize("model", [m for m in CATALOG.all() if m.predictable], ids=lambda m: m.slug)
 def test_every_catalog_model_renders_with_minimal_inputs(model: CatalogModel) -> None:
     rendered = render(model, CATALOG.validate(model, minimal_inputs(model)))
     if model.produces_text:

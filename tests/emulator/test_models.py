@@ -21,7 +21,16 @@ MODEL_FIELDS = {
 def test_list_models_without_schemas_by_default(http: httpx.Client) -> None:
     models = http.get("/models").json()
     assert isinstance(models, list) and len(models) >= 30
-    assert {m["type"] for m in models} == {"image", "video", "audio", "music", "text", "code", "multimodal"}
+    assert {m["type"] for m in models} == {
+        "image",
+        "video",
+        "audio",
+        "music",
+        "text",
+        "code",
+        "multimodal",
+        "embedding",
+    }
     for model in models:
         assert set(model) >= MODEL_FIELDS
         assert "input_schema" not in model and "output_schema" not in model

@@ -7,7 +7,7 @@ parts); a text output is written to ``output.txt``. The key is sent to the API's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from skytells import Prediction, SkytellsClient, SkytellsError
@@ -34,7 +34,7 @@ def download_outputs(prediction: Mapping[str, Any], directory: Path, client: Sky
     """Save every output of `prediction` under ``directory/<id>/`` and return the paths written."""
     pid = str(prediction.get("id") or "prediction")
     try:
-        return Prediction(prediction, client).download(directory / _safe_name(pid))
+        return Prediction(prediction, client).download(directory)
     except SkytellsError as error:
         failure = from_sdk_error(error)
         message = f"could not download the outputs: {failure.message}"
@@ -43,9 +43,3 @@ def download_outputs(prediction: Mapping[str, Any], directory: Path, client: Sky
         retry = f"skytells predictions wait {pid} --output-dir DIR"
         message = f"could not save the outputs in {directory}: {error} (prediction {pid} is kept: {retry})"
         raise CliError(message, "DOWNLOAD_FAILED") from error
-
-
-def _safe_name(name: str) -> str:
-    """A folder name with no directory parts, so outputs can never be written outside ``directory``."""
-    cleaned = PurePosixPath(name.replace("\\", "/")).name.strip().lstrip(".")
-    return cleaned or "prediction"

@@ -93,7 +93,7 @@ def resolve_config(
     """Merge keyword arguments, ``options`` and the environment (in that order of priority)."""
     env = os.environ if environ is None else environ
     opts = options if isinstance(options, ClientOptions) else ClientOptions.from_dict(options or {})
-    if timeout is None or timeout == DEFAULT_TIMEOUT_MS:
+    if timeout is None or timeout is DEFAULT_TIMEOUT_MS:  # not given: options.timeout applies
         timeout = opts.timeout
     key = api_key or opts.api_key or env.get(ENV_API_KEY) or None
     url = base_url or opts.base_url or env.get(ENV_BASE_URL) or API_BASE_URL

@@ -31,6 +31,11 @@ def output_urls(prediction: Mapping[str, Any]) -> list[str]:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def folder_name_for(prediction_id: str) -> str:
+    """The folder a prediction's files are saved in: its id, made safe (no path parts, no dots first)."""
+    return _UNSAFE.sub("_", posixpath.basename(prediction_id.replace("\\", "/"))).lstrip(".") or "prediction"
+
+
 def file_name_for(url: str, index: int, prediction_id: str, used: set[str]) -> str:
     """A safe, unique local file name for an output URL (no directories, no traversal)."""
     base = posixpath.basename(unquote(urlsplit(url).path)) or f"output-{index}"

@@ -73,7 +73,7 @@ def check_key(config: Config, needed: bool = True) -> None:
             "UNAUTHORIZED",
             "The request was not sent. Create a key in the Skytells dashboard; the local emulator takes "
             "any sk-... key",
-            0,
+            401,  # what the API answers a request without a key, so code written for that keeps working
         )
     if not config.key_is_sendable:
         raise sdk_error(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 from .._core import _prediction_flows as flows
 from .._core._arguments import create_call, list_call, queue_call, run_call, wait_call
 from .._core._errors import scrub_error
+from .._core._outputs import folder_name_for
 from .._core._sse import StreamEvent
 from .._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
 from .._prediction import AsyncPrediction, Prediction, write_files
@@ -86,6 +88,21 @@ def _reporting(
     if on_progress is None:
         return None
     return lambda data: on_progress(_bind(cls, client, data))
+
+
+def _folder(directory: str | os.PathLike[str], prediction: Mapping[str, Any]) -> Path:
+    """Where a prediction's files go: a folder named by its id, so predictions never overwrite each
+    other's files."""
+    return Path(directory) / folder_name_for(str(prediction.get("id") or "prediction"))
+
+
+def _bind_event(
+    cls: type[Prediction] | type[AsyncPrediction], client: Any, event: StreamEvent
+) -> StreamEvent:
+    """``event`` with the prediction it carries bound to the client (``event.prediction.status``)."""
+    if event.prediction is None:
+        return event
+    return dataclasses.replace(event, data=_bind(cls, client, event.data))
 
 
 _FLOW_ERRORS = (PredictionFailedError, WaitTimeoutError)
@@ -402,7 +419,8 @@ class PredictionMethods:
         ...     print(event.event, event.data)
         """
         machine = flows.event_stream(self._ctx, id, last_event_id)
-        yield from self._driver.stream(machine)
+        for event in self._driver.stream(machine):
+            yield _bind_event(Prediction, self, event)
 
     def cancel_prediction(self, id: PredictionRef) -> Prediction:
         """Cancel a prediction; returns it with status ``cancelled``."""
@@ -413,7 +431,8 @@ class PredictionMethods:
         return _bind(Prediction, self, self._driver.drive(flows.delete(self._ctx, id)))
 
     def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
-        return write_files(directory, self._driver.drive(flows.download(self._ctx, prediction)))
+        files = self._driver.drive(flows.download(self._ctx, prediction))
+        return write_files(_folder(directory, prediction), files)
 
 
 class AsyncPredictionMethods:
@@ -549,7 +568,7 @@ class AsyncPredictionMethods:
         machine = flows.event_stream(self._ctx, id, last_event_id)
         async with contextlib.aclosing(self._driver.stream(machine)) as events:
             async for event in events:
-                yield event
+                yield _bind_event(AsyncPrediction, self, event)
 
     async def cancel_prediction(self, id: PredictionRef) -> AsyncPrediction:
         """Cancel a prediction; returns it with status ``cancelled``."""
@@ -561,4 +580,4 @@ class AsyncPredictionMethods:
 
     async def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
         files = await self._driver.drive(flows.download(self._ctx, prediction))
-        return await asyncio.to_thread(write_files, directory, files)
+        return await asyncio.to_thread(write_files, _folder(directory, prediction), files)

@@ -33,6 +33,8 @@ from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.middleware import FaultMiddleware
 from skytells.emulator.faults.routes import fault_routes
 from skytells.emulator.files.routes import file_routes
+from skytells.emulator.inference.response_store import ResponseStore
+from skytells.emulator.inference.routes import inference_routes
 from skytells.emulator.models.routes import model_routes
 from skytells.emulator.openapi import openapi_routes
 from skytells.emulator.predictions.lifecycle import Engine
@@ -67,8 +69,11 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     )
     faults = FaultInjector(config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
+    responses = ResponseStore(data_dir)
     requests = InFlightRequests()
-    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter, requests)
+    state = EmulatorState(
+        config, store, catalog, accounts, engine, dispatcher, faults, limiter, responses, requests
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -80,10 +85,12 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
             await dispatcher.stop()
             await engine.stop()
             store.close()
+            responses.close()
 
     families: list[list[BaseRoute]] = [  # one entry per API family or concern
         prediction_routes(),
         model_routes(),
+        inference_routes(),
         file_routes(),
         webhook_routes(),
         admin_routes(),

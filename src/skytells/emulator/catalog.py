@@ -38,8 +38,8 @@ __all__ = [
     "requested_seconds",
 ]
 
-#: The seven model types the API knows.
-MODEL_TYPES = ("image", "video", "audio", "music", "text", "code", "multimodal")
+#: The model types the API knows (``embedding`` models serve only ``POST /v1/embeddings``).
+MODEL_TYPES = ("image", "video", "audio", "music", "text", "code", "multimodal", "embedding")
 #: Fields a client may ask to add with ``?fields=``.
 OPTIONAL_FIELDS = ("input_schema", "output_schema")
 _PRIVATE_KEY = "x-emulator"
@@ -104,6 +104,20 @@ class CatalogModel:
     @property
     def pricing(self) -> dict[str, Any]:
         return dict(self._data.get("pricing") or {})
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The public ``metadata`` object (``openai_compatible``, ``dimensions``, …), a copy."""
+        return dict(self._data.get("metadata") or {})
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        return tuple(self._data.get("capabilities") or ())
+
+    @property
+    def predictable(self) -> bool:
+        """Whether the prediction routes run this model (embedding models are inference-only)."""
+        return self.type != "embedding"
 
     @property
     def is_video(self) -> bool:

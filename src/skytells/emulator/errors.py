@@ -8,7 +8,8 @@ Every error the emulator returns has the one shape all Skytells clients parse::
 and the HTTP status equals ``error.http_status``. Raise `ApiError` anywhere in a route; the app turns
 it into that response. Every error answer, from a route, a middleware or an exception handler, is made
 by `error_response`, which is given the request path so that an API family with its own error shape
-can be answered in it.
+can be answered in it: the inference routes (``/v1/chat/…``, ``/v1/responses…``, ``/v1/embeddings``)
+answer the OpenAI-style shape of `skytells.emulator.inference.errors`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import JSONResponse
+
+from skytells.emulator.inference.errors import inference_error_response, is_inference_path
 
 #: HTTP status of each error id the emulator can return.
 STATUS_OF: dict[str, int] = {
@@ -28,6 +31,7 @@ STATUS_OF: dict[str, int] = {
     "INVALID_INPUT": 400,
     "VALIDATION_ERROR": 422,
     "MODEL_NOT_FOUND": 404,
+    "MODEL_NOT_SUPPORTED": 400,
     "PREDICTION_NOT_FOUND": 404,
     "ENDPOINT_NOT_FOUND": 404,
     "FILE_NOT_FOUND": 404,
@@ -60,6 +64,7 @@ class ApiError(Exception):
         status: int | None = None,
         details: Any = None,
         headers: dict[str, str] | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.error_id = error_id
@@ -67,6 +72,7 @@ class ApiError(Exception):
         self.status = status if status is not None else STATUS_OF.get(error_id, 400)
         self.details = details if details is not None else message
         self.headers = headers or {}
+        self.param = param  # the request field at fault (shown by the inference error shape)
 
 
 def error_body(error_id: str, message: str, status: int, details: Any = None) -> dict[str, Any]:
@@ -85,6 +91,10 @@ def error_body(error_id: str, message: str, status: int, details: Any = None) ->
 
 
 def error_response(error: ApiError, path: str) -> JSONResponse:
-    """The response for an `ApiError` raised while serving `path` (every path: the one shape above)."""
+    """The response for an `ApiError` raised while serving `path` (the inference shape on its paths)."""
+    if is_inference_path(path):
+        return inference_error_response(
+            error.error_id, error.message, error.status, error.param, error.headers
+        )
     body = error_body(error.error_id, error.message, error.status, error.details)
     return JSONResponse(body, status_code=error.status, headers=error.headers)

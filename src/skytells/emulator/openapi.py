@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from skytells.emulator.errors import STATUS_OF
 from skytells.emulator.files import openapi as files
 from skytells.emulator.http import origin_of
+from skytells.emulator.inference import openapi as inference
 from skytells.emulator.models import openapi as models
 from skytells.emulator.predictions import openapi as predictions
 from skytells.emulator.webhooks import openapi as webhooks
@@ -35,6 +36,7 @@ FRAGMENTS: tuple[Callable[[], dict[str, Any]], ...] = (
     models.fragment,
     files.fragment,
     webhooks.fragment,
+    inference.fragment,
 )
 
 _INFO = {
@@ -44,7 +46,8 @@ _INFO = {
     "description": (
         "Create predictions on any catalog model, follow them to a terminal status, list, cancel and "
         "delete them, and browse the model catalog. Every error has the body described by `Error`, "
-        "with the HTTP status in `error.http_status`."
+        "with the HTTP status in `error.http_status`; the OpenAI-compatible inference routes answer "
+        "`InferenceError` instead."
     ),
 }
 

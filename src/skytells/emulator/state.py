@@ -12,6 +12,7 @@ from skytells.emulator.admin.inflight import InFlightRequests
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.faults.injector import FaultInjector
+from skytells.emulator.inference.response_store import ResponseStore
 from skytells.emulator.predictions.lifecycle import Engine
 from skytells.emulator.ratelimit.limiter import RateLimiter
 from skytells.emulator.store import Store
@@ -30,4 +31,5 @@ class EmulatorState:
     dispatcher: WebhookDispatcher
     faults: FaultInjector
     limiter: RateLimiter
+    responses: ResponseStore
     requests: InFlightRequests = field(default_factory=InFlightRequests)

@@ -11,7 +11,17 @@ from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 DEFAULT_RETRY_ON: tuple[int, ...] = (429, 500, 502, 503, 504)
-DEFAULT_TIMEOUT_MS = 60_000
+
+
+class _DefaultTimeout(int):
+    """The default timeout, 60000 ms: equal to ``60000`` everywhere, yet told apart from an explicit
+    ``timeout=60000`` by identity, so an explicit value wins over ``options.timeout``."""
+
+    def __repr__(self) -> str:
+        return "60000"
+
+
+DEFAULT_TIMEOUT_MS: int = _DefaultTimeout(60_000)
 DEFAULT_POLL_INTERVAL_MS = 5_000
 
 _T = TypeVar("_T")

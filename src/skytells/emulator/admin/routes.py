@@ -2,7 +2,8 @@
 
 =====================================  ================================================================
 ``GET /_emulator/health``              ``{"status": "ok", ...}`` once requests are accepted
-``POST /_emulator/reset``              forget predictions, files, accounts, faults, outcomes, deliveries
+``POST /_emulator/reset``              forget predictions, files, accounts, faults, outcomes, deliveries,
+                                       stored responses
 ``GET/POST /_emulator/accounts``       list accounts (masked keys) / set ``{api_key, credits?, suspended?}``
 ``GET/POST/DELETE /_emulator/outcomes``  test outcome rules: ``{model, outcome, message?, count?}``
 ``GET/POST /_emulator/time``           ``{"speed": F}``
@@ -45,6 +46,7 @@ async def reset(request: Request) -> Response:
     state.engine.reset()
     state.engine.set_speed(state.config.speed)
     state.store.reset()
+    state.responses.reset()
     state.accounts.reset(state.config.api_keys)
     state.faults.clear()
     state.limiter.clear()

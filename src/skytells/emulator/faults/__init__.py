@@ -10,11 +10,14 @@ random share of them (``probability``, seedable) or to the first N (``first``), 
 ``drop_after_store`` run the app (the prediction is stored), then close without answering
 ``non_json``         answer ``status`` with an HTML page instead of JSON
 ``fail_prediction``  create the prediction, but make it fail with ``message``
+``stream_cut``       close an event stream after ``after_events`` events
+``stream_stall``     wait ``stall_ms`` before each event of a stream from ``after_events`` on
+``stream_malformed`` replace event ``after_events`` of a stream with a broken one
 ==================== =====================================================================
 
 ``rules`` checks a rule and fills in its defaults, ``injector`` holds the active rules and picks the
-one that applies to a request, ``middleware`` carries it out, ``routes`` serves the admin API
-(``/_emulator/faults``) and ``spec`` reads the ``--fault`` command-line syntax.
+one that applies to a request, ``middleware`` carries it out (``streams`` inside event streams),
+``routes`` serves the admin API (``/_emulator/faults``) and ``spec`` reads the ``--fault`` syntax.
 
 >>> faults = FaultInjector(seed=7)
 >>> faults.add({"route": "/v1/predict*", "method": "POST", "status": 503, "first": 2, "retry_after": 1})

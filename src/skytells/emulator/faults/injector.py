@@ -27,6 +27,7 @@ class FaultInjector:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self.has_model_rules = False
+        self.has_stream_rules = False
         for rule in rules:
             self.add(rule)
 
@@ -39,6 +40,7 @@ class FaultInjector:
             checked = validate_rule(rule, rule_id or f"flt_{next(self._ids)}")
             self._rules.append(checked)
             self.has_model_rules = self.has_model_rules or checked.model is not None
+            self.has_stream_rules = self.has_stream_rules or checked.on_stream
             return checked.public()
 
     def list(self) -> list[dict[str, Any]]:
@@ -53,6 +55,7 @@ class FaultInjector:
             removed = len(kept) != len(self._rules)
             self._rules = kept
             self.has_model_rules = any(rule.model is not None for rule in kept)
+            self.has_stream_rules = any(rule.on_stream for rule in kept)
             return removed
 
     def clear(self) -> None:
@@ -60,6 +63,7 @@ class FaultInjector:
         with self._lock:
             self._rules = []
             self.has_model_rules = False
+            self.has_stream_rules = False
 
     def wants_model(self, method: str, path: str) -> bool:
         """Whether a live rule needs the request body's model to decide."""
@@ -71,13 +75,27 @@ class FaultInjector:
                 for rule in self._rules
             )
 
-    def pick(self, method: str, path: str, model: str | None) -> FaultRule | None:
-        """The first live rule that applies to this request, counting it as used; None for none."""
+    def wants_stream(self, method: str, path: str) -> bool:
+        """Whether a live stream rule may apply to this request's answer (if it is an event stream)."""
+        if not self.has_stream_rules or path.startswith(ADMIN_PREFIX):
+            return False
+        with self._lock:
+            return any(
+                rule.on_stream and not rule.exhausted and rule.matches_route(method, path)
+                for rule in self._rules
+            )
+
+    def pick(self, method: str, path: str, model: str | None, *, stream: bool = False) -> FaultRule | None:
+        """The first live rule that applies to this request, counting it as used; None for none.
+
+        Request rules are picked when the request arrives; stream rules (``stream=True``) when its
+        answer turns out to be an event stream, so only event streams count against their ``first``.
+        """
         if path.startswith(ADMIN_PREFIX):
             return None
         with self._lock:
             for rule in self._rules:
-                if rule.exhausted or not rule.matches(method, path, model):
+                if rule.on_stream != stream or rule.exhausted or not rule.matches(method, path, model):
                     continue
                 if rule.probability < 1.0 and self._random.random() >= rule.probability:
                     continue

@@ -1,5 +1,8 @@
 """`FaultMiddleware`: the ASGI middleware that carries out the fault rules of a `FaultInjector`.
 
+Request rules are applied here; when a stream rule may apply, ``send`` is wrapped in `StreamFaults`,
+which applies it if the answer is an event stream.
+
 >>> app = FaultMiddleware(app, FaultInjector(seed=7))
 """
 
@@ -15,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skytells.emulator.errors import ApiError, error_response
 from skytells.emulator.faults.injector import FaultInjector
 from skytells.emulator.faults.rules import ADMIN_PREFIX, FaultRule
+from skytells.emulator.faults.streams import StreamFaults
 
 _MAX_SNIFF_BYTES = 16 * 1024 * 1024
 
@@ -132,6 +136,8 @@ class FaultMiddleware:
             await replay.read()
             model = model_of(replay.body) if replay.complete else None
             app_receive = replay.receive
+        if self.injector.wants_stream(method, path):
+            send = StreamFaults(self.injector, method, path, model, receive, send)
         rule = self.injector.pick(method, path, model)
         if rule is None:
             await self.app(scope, app_receive, send)

@@ -13,13 +13,16 @@ from typing import Any
 
 from skytells.emulator.errors import STATUS_OF, ApiError
 
-ACTIONS = ("error", "latency", "drop", "drop_after_store", "non_json", "fail_prediction")
+#: Actions that change an event stream (a ``text/event-stream`` answer) rather than the request.
+STREAM_ACTIONS = ("stream_cut", "stream_stall", "stream_malformed")
+ACTIONS = ("error", "latency", "drop", "drop_after_store", "non_json", "fail_prediction", *STREAM_ACTIONS)
 METHODS = ("*", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-INT_FIELDS = ("status", "first", "times", "latency_ms")
+INT_FIELDS = ("status", "first", "times", "latency_ms", "after_events", "stall_ms")
 FLOAT_FIELDS = ("probability", "retry_after")
 _STR_FIELDS = ("id", "action", "method", "route", "model", "error_id", "message")
 KNOWN_FIELDS = frozenset(INT_FIELDS + FLOAT_FIELDS + _STR_FIELDS)
 _MAX_LATENCY_MS = 600_000
+_MAX_EVENTS = 1_000_000
 #: Requests under this prefix (the admin API) are never faulted.
 ADMIN_PREFIX = "/_emulator"
 
@@ -56,11 +59,18 @@ class FaultRule:
     message: str | None = None
     retry_after: float | None = None
     latency_ms: int = 0
+    after_events: int = 0
+    stall_ms: int = 0
     matched: int = field(default=0, compare=False)
 
     @property
     def exhausted(self) -> bool:
         return self.first is not None and self.matched >= self.first
+
+    @property
+    def on_stream(self) -> bool:
+        """Whether this rule changes event streams (it is picked when one starts, not per request)."""
+        return self.action in STREAM_ACTIONS
 
     def matches_route(self, method: str, path: str) -> bool:
         """Whether the method and path fit this rule."""
@@ -89,6 +99,8 @@ class FaultRule:
             "message": self.message,
             "retry_after": self.retry_after,
             "latency_ms": self.latency_ms,
+            "after_events": self.after_events,
+            "stall_ms": self.stall_ms,
             "matched": self.matched,
             "remaining": None if self.first is None else max(self.first - self.matched, 0),
         }
@@ -137,6 +149,8 @@ def _infer_action(rule: Mapping[str, Any]) -> str:
         return "error"
     if "latency_ms" in rule:
         return "latency"
+    if "stall_ms" in rule:
+        return "stream_stall"
     raise invalid_rule("give an 'action' (one of " + ", ".join(ACTIONS) + ") or a 'status'")
 
 
@@ -186,6 +200,7 @@ def validate_rule(rule: Mapping[str, Any], rule_id: str) -> FaultRule:
         raise invalid_rule(f"'latency_ms' must be between 0 and {_MAX_LATENCY_MS}")
     if action == "latency" and latency_ms == 0:
         raise invalid_rule("action 'latency' needs a positive 'latency_ms'")
+    after_events, stall_ms = _stream_fields(action, rule)
     status = _status_for(action, rule)
     error_id = _as_str("error_id", rule["error_id"]).upper() if rule.get("error_id") else None
     message = _as_str("message", rule["message"]) if rule.get("message") is not None else None
@@ -210,7 +225,29 @@ def validate_rule(rule: Mapping[str, Any], rule_id: str) -> FaultRule:
         message=message,
         retry_after=retry_after,
         latency_ms=latency_ms,
+        after_events=after_events,
+        stall_ms=stall_ms,
     )
+
+
+def _stream_fields(action: str, rule: Mapping[str, Any]) -> tuple[int, int]:
+    """``after_events`` and ``stall_ms``, which only the stream actions take."""
+    if action not in STREAM_ACTIONS:
+        given = [name for name in ("after_events", "stall_ms") if rule.get(name) is not None]
+        if given:
+            raise invalid_rule(f"'{given[0]}' is only for the actions {', '.join(STREAM_ACTIONS)}")
+        return 0, 0
+    after_events = _as_int("after_events", rule.get("after_events", 0))
+    if not 0 <= after_events <= _MAX_EVENTS:
+        raise invalid_rule(f"'after_events' must be between 0 and {_MAX_EVENTS}")
+    stall_ms = _as_int("stall_ms", rule.get("stall_ms", 0))
+    if not 0 <= stall_ms <= _MAX_LATENCY_MS:
+        raise invalid_rule(f"'stall_ms' must be between 0 and {_MAX_LATENCY_MS}")
+    if action == "stream_stall" and stall_ms == 0:
+        raise invalid_rule("action 'stream_stall' needs a positive 'stall_ms'")
+    if action != "stream_stall" and stall_ms:
+        raise invalid_rule("'stall_ms' is only for the action 'stream_stall'")
+    return after_events, stall_ms
 
 
 def _first_of(rule: Mapping[str, Any]) -> int | None:

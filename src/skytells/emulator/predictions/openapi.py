@@ -136,7 +136,7 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["model", "input"],
             "description": "`model` is a catalog slug; `input` must satisfy that model's `input_schema`.",
-            "oneOf": [_request_for(model) for model in Catalog.load().all()],
+            "oneOf": [_request_for(model) for model in Catalog.load().all() if model.predictable],
             "dependentRequired": {"webhook_events_filter": ["webhook"]},
             "properties": {
                 "model": {"type": "string", "description": "A model slug.", "examples": ["truefusion"]},

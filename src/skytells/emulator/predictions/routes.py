@@ -60,6 +60,10 @@ async def create_prediction(request: Request) -> Response:
     model = state.catalog.get(slug)
     if model is None:
         raise ApiError("MODEL_NOT_FOUND", f"Model '{slug[:200]}' was not found.")
+    if not model.predictable:
+        raise ApiError(
+            "MODEL_NOT_SUPPORTED", f"Model '{model.slug}' makes embeddings: use POST /v1/embeddings."
+        )
     try:
         inputs = state.catalog.validate(model, body.get("input"))
     except InputError as exc:

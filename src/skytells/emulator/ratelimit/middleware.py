@@ -41,6 +41,7 @@ class RateLimitMiddleware:
         if not decision.allowed:
             await _refusal(decision, scope["path"])(scope, receive, send)
             return
+        scope.setdefault("state", {})["ratelimit"] = decision  # the inference routes echo it in x-ratelimit-*
         await self.app(scope, receive, _adding(send, decision.headers()))
 
 
