@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from click.testing import Result
@@ -17,8 +18,13 @@ def parse_json(result: Result) -> Any:
     return json.loads(result.stdout)
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on (the OS just handed it out and it was released)."""
+@contextlib.contextmanager
+def refused_url() -> Iterator[str]:
+    """A base URL on 127.0.0.1 whose port refuses connections.
+
+    The port stays bound (without listening) until the block ends, so no other process can take it
+    meanwhile: a connection to a bound port that does not listen is refused.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"

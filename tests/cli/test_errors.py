@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from skytells._cli._app import cli as skytells_cli
-from tests.cli.cli_support import Invoke, free_port, parse_json
+from tests.cli.cli_support import Invoke, parse_json, refused_url
 
 
 def test_no_api_key_is_an_authentication_error_with_a_hint(cli: Invoke) -> None:
@@ -25,15 +25,16 @@ def test_a_rejected_key_exits_3_without_showing_the_key(cli: Invoke) -> None:
 
 
 def test_no_answer_from_the_api_is_a_network_error(cli: Invoke) -> None:
-    result = cli("models", "list", env={"SKYTELLS_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"})
+    with refused_url() as url:
+        result = cli("models", "list", env={"SKYTELLS_BASE_URL": url})
     assert result.exit_code == 7, result.output
     assert result.stderr.startswith("Error [NETWORK_ERROR]")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_base_url_option_overrides_the_environment(cli: Invoke, base_url: str) -> None:
-    broken = {"SKYTELLS_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"}
-    result = cli("models", "list", "--json", "--base-url", base_url, env=broken)
+    with refused_url() as url:
+        result = cli("models", "list", "--json", "--base-url", base_url, env={"SKYTELLS_BASE_URL": url})
     assert result.exit_code == 0, result.output
     assert parse_json(result)
 

@@ -14,7 +14,6 @@ otherwise, so the same line drives both clients.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import threading
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator
@@ -247,12 +246,22 @@ class Harness:
     # -- teardown -------------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close every client the test made (all of them, even after a failure), then the loop.
+
+        An error from ``close()`` / ``aclose()`` fails the test: closing is behaviour a user relies on.
+        """
+        errors: list[BaseException] = []
         for closer in reversed(self._closers):
-            with contextlib.suppress(Exception):
+            try:
                 closer()
+            except Exception as exc:
+                errors.append(exc)
         if self.loop is not None:
             self.loop.run_until_complete(self.loop.shutdown_asyncgens())
             self.loop.close()
+        if errors:
+            failures = "; ".join(repr(error) for error in errors)
+            raise AssertionError(f"closing the test's clients failed: {failures}") from errors[0]
 
 
 async def _awaited(value: Any) -> Any:

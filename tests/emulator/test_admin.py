@@ -153,3 +153,19 @@ def test_a_reset_cuts_off_a_request_still_in_flight(emulator: EmulatorServer) ->
     assert answer.status_code == 503
     assert answer.json()["error"]["error_id"] == "SERVICE_UNAVAILABLE"
     assert emulator.admin("GET", "/accounts") == [], "the cut-off request created its key's account"
+    assert emulator.admin("GET", "/health")["requests"] == 0
+
+
+def test_a_reset_cuts_off_a_request_whose_client_gave_up(emulator: EmulatorServer) -> None:
+    """A client that timed out leaves its request held by a fault; the reset ends it, so it never lands."""
+    rule = {"route": "/v1/predictions", "action": "latency", "latency_ms": 600_000}
+    emulator.admin("POST", "/faults", rule)
+    with httpx.Client(timeout=0.1, trust_env=False) as client, pytest.raises(httpx.TimeoutException):
+        client.get(emulator.base_url + "/predictions", headers={"x-api-key": "sk-test-gave-up"})
+    wait_until(lambda: emulator.admin("GET", "/faults")["faults"][0]["matched"], "the request to be held")
+    assert emulator.admin("GET", "/health")["requests"] == 1
+
+    emulator.reset()
+
+    assert emulator.admin("GET", "/health")["requests"] == 0
+    assert emulator.admin("GET", "/accounts") == []

@@ -2,11 +2,11 @@
 
 `InFlightMiddleware` (the outermost of the app's own middleware) registers every HTTP request while it
 is served. `InFlightRequests.settle` is what ``POST /_emulator/reset`` calls before it forgets anything:
-it waits a moment for every other request still being served (held ``await`` creates and SSE streams
-have just been released and answer at once), then cuts off the rest (one delayed by a latency fault, a
-body still arriving): they are answered 503 ``SERVICE_UNAVAILABLE`` (or their started response is
-ended) and stop where they are, so none of them creates an account, a prediction or anything else
-after the reset.
+it cuts off at once every request whose client has gone (one that timed out while a latency fault held
+it), waits a moment for the others (held ``await`` creates and SSE streams have just been released and
+answer at once), then cuts off the rest (still delayed by a fault, a body still arriving). A request cut
+off is answered 503 ``SERVICE_UNAVAILABLE`` (or its started response is ended) and stops where it is,
+so none of them creates an account, a prediction or anything else after the reset.
 
 >>> requests = InFlightRequests()
 >>> app = InFlightMiddleware(app, requests)
@@ -29,11 +29,18 @@ RESET_GRACE_S = 1.0
 class _Request:
     """What the middleware knows of one request being served."""
 
-    __slots__ = ("cut_off", "response_started")
+    __slots__ = ("cut_off", "receive", "response_started")
 
-    def __init__(self) -> None:
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
         self.response_started = False
         self.cut_off = False
+
+    @property
+    def client_gone(self) -> bool:
+        """Whether the client has closed the connection (known under uvicorn, else assumed not)."""
+        cycle = getattr(self.receive, "__self__", None)  # uvicorn's request cycle (see faults.middleware)
+        return getattr(cycle, "disconnected", False) is True
 
 
 class InFlightRequests:
@@ -46,21 +53,26 @@ class InFlightRequests:
         return len(self._requests)
 
     async def settle(self, grace: float = RESET_GRACE_S) -> int:
-        """Wait up to `grace` seconds for every other request in flight, then cut off the rest.
+        """Cut off every other request whose client has gone; wait up to `grace` seconds for the
+        others, then cut off those still running.
 
         Returns how many were cut off. The request calling this (the reset itself) is left alone.
         """
         current = asyncio.current_task()
-        others = [task for task in self._requests if task is not current]
-        if not others:
-            return 0
-        _, pending = await asyncio.wait(others, timeout=grace)
-        for task in pending:
-            self._requests[task].cut_off = True
-            task.cancel()
-        if pending:
-            await asyncio.wait(pending, timeout=grace)
-        return len(pending)
+        others = {task for task in self._requests if task is not current}
+        abandoned = {task for task in others if self._requests[task].client_gone}
+        waited: set[asyncio.Task[object]] = set()
+        if others - abandoned:
+            _, waited = await asyncio.wait(others - abandoned, timeout=grace)
+        cut = {task for task in abandoned | waited if not task.done()}
+        for task in cut:
+            entry = self._requests.get(task)
+            if entry is not None:
+                entry.cut_off = True
+                task.cancel()
+        if cut:
+            await asyncio.wait(cut, timeout=grace)
+        return len(cut)
 
 
 class InFlightMiddleware:
@@ -78,7 +90,7 @@ class InFlightMiddleware:
         if scope["type"] != "http" or task is None:
             await self.app(scope, receive, send)
             return
-        entry = _Request()
+        entry = _Request(receive)
 
         async def tracking_send(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -32,6 +32,7 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "speed": state.engine.speed,
             "in_flight": len(state.engine.runs),
+            "requests": len(state.requests) - 1,  # being served, this one aside
             "models": len(state.catalog),
             "mode": "strict" if state.config.strict else "open",
         }
