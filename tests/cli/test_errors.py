@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from skytells._cli._app import cli as skytells_cli
+from skytells._cli._secrets import REDACTED
 from tests.cli.cli_support import Invoke, parse_json, refused_url
 
 
@@ -129,3 +131,60 @@ def test_local_without_the_emulator_extra_says_what_to_install(
     result = cli("models", "list", "--local")
     assert result.exit_code == 1
     assert "pip install 'skytells[emulator]'" in result.stderr
+
+
+ECHOED = "upstream refused key {key} (echoed)"
+LIST_FAILS = {"method": "GET", "route": "/v1/predictions", "status": 500}
+ERROR_RULES = {
+    "list": (("predictions", "list"), LIST_FAILS),
+    "list-json": (("predictions", "list", "--json"), LIST_FAILS),
+    "run": (("run", "truefusion", "-i", "prompt=x"), {"route": "/v1/*", "status": 401}),
+}
+
+
+@pytest.mark.parametrize("key", ["sk-test-echoed-0123456789", "tok-test-not-shaped-like-a-key-42"])
+@pytest.mark.parametrize("case", list(ERROR_RULES))
+def test_a_key_the_server_echoes_in_an_error_is_never_printed(
+    cli: Invoke, emulator: Any, key: str, case: str
+) -> None:
+    """The server's error message holds the key (shaped like one or not); the error line hides it."""
+    args, rule = ERROR_RULES[case]
+    emulator.admin("POST", "/faults", {**rule, "message": ECHOED.format(key=key)})
+
+    result = cli(*args, env={"SKYTELLS_API_KEY": key})
+
+    assert result.exit_code in (1, 3), result.output
+    assert result.stdout == ""
+    assert "upstream refused key ***" in result.stderr, "the message is shown, the key masked"
+    assert key not in result.stderr and key[6:] not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "truefusion", "-i", "prompt=x"),
+        ("run", "truefusion", "-i", "prompt=x", "--json"),
+        ("predictions", "get", "{id}"),
+        ("predictions", "get", "{id}", "--json"),
+        ("predictions", "list", "--json"),
+    ],
+    ids=["run", "run-json", "get", "get-json", "list-json"],
+)
+def test_a_key_the_server_echoes_in_a_prediction_is_never_printed(
+    cli: Invoke, emulator: Any, api_key: str, args: tuple[str, ...]
+) -> None:
+    """A prediction whose failure message holds the key: tables, JSON and error lines show ``sk-***``."""
+    emulator.admin(
+        "POST",
+        "/faults",
+        {"action": "fail_prediction", "model": "truefusion", "message": ECHOED.format(key=api_key)},
+    )
+    failed = cli("run", "truefusion", "-i", "prompt=x", "--json")  # (itself one of the cases below)
+    prediction_id = json.loads(failed.stdout)["id"]
+
+    result = cli(*(arg.format(id=prediction_id) for arg in args))
+
+    printed = result.stdout + result.stderr
+    assert "upstream refused key" in printed, "the failure message is shown"
+    assert api_key not in printed and api_key[6:] not in printed
+    assert f"upstream refused key {REDACTED}" in printed
