@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -20,7 +21,7 @@ def test_emulator_help_is_the_emulators_own() -> None:
         assert flag in result.output
 
 
-def test_emulator_serves_the_api_until_stopped(tmp_path: object) -> None:
+def test_emulator_serves_the_api_until_ctrl_c(tmp_path: object) -> None:
     command = [sys.executable, "-m", "skytells._cli", "emulator", "--port", "0", "--speed", "50"]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ}
@@ -38,6 +39,11 @@ def test_emulator_serves_the_api_until_stopped(tmp_path: object) -> None:
         assert port > 0, "port 0 asks for a free port: the announced URL names the port it got"
         answer = httpx.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=5)
         assert answer.status_code == 200
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        rest, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, rest
+        assert "Traceback" not in rest
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
