@@ -157,6 +157,20 @@ async def test_async_abort_with_an_asyncio_event():
     await http.aclose()
 
 
+@pytest.mark.timeout(30)
+async def test_async_abort_with_a_threading_event_set_by_another_thread():
+    async def handle(request: httpx.Request) -> httpx.Response:
+        return ok({"id": "p1", "status": "processing"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+    client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, http_client=http)
+    signal = threading.Event()
+    threading.Timer(0.05, signal.set).start()
+    with pytest.raises(AbortedError):
+        await client.wait("p1", {"interval": AN_HOUR_MS, "signal": signal})
+    await http.aclose()
+
+
 async def test_the_async_pool_is_split_and_a_lone_caller_stays_on_one_shard():
     size = SHARD_SIZE
     client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, max_connections=4 * size)
