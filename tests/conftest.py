@@ -37,6 +37,7 @@ def emulator_server() -> Iterator[EmulatorServer]:
     try:
         yield server
     finally:
+        server.reset()  # settles what the last test left in flight, so the stop has nothing to wait for
         server.stop()
 
 
