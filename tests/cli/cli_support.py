@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from click.testing import Result
+
+from tests.ports import refused_url
+
+__all__ = ["Invoke", "parse_json", "refused_url"]
 
 Invoke = Callable[..., Result]
 
@@ -16,15 +18,3 @@ Invoke = Callable[..., Result]
 def parse_json(result: Result) -> Any:
     """The command's stdout as JSON (fails the test when stdout holds anything else)."""
     return json.loads(result.stdout)
-
-
-@contextlib.contextmanager
-def refused_url() -> Iterator[str]:
-    """A base URL on 127.0.0.1 whose port refuses connections.
-
-    The port stays bound (without listening) until the block ends, so no other process can take it
-    meanwhile: a connection to a bound port that does not listen is refused.
-    """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
