@@ -24,6 +24,8 @@ from skytells._transport._asyncio_backend import HIGH_WATER, AsyncioBackend
 from skytells._transport._httpx import shared_ssl_context
 from skytells._transport._ramp import Ramp
 from tests.client.bare_server import http_server, read_request, response
+from tests.waiting import wait_until_async
+
 
 
 def backend_pool(**kwargs: object) -> httpcore.AsyncConnectionPool:
@@ -218,8 +220,8 @@ async def test_cancelling_a_held_create_frees_the_only_connection(emulator, base
     emulator.admin("POST", "/outcomes", json={"model": "flux-pro", "outcome": "pending", "count": 1})
     async with AsyncSkytellsClient(api_key, base_url=base_url, max_connections=1, timeout=5_000) as client:
         held = asyncio.create_task(client.predictions.create("flux-pro", {"prompt": "held"}, await_=True))
-        while emulator.admin("GET", "/outcomes"):  # the held create used the rule up: it is being held
-            await asyncio.sleep(0.01)
+        # the held create used the rule up: it is being held
+        await wait_until_async(lambda: not emulator.admin("GET", "/outcomes"), "the create to be held")
         held.cancel()
         with pytest.raises(asyncio.CancelledError):
             await held
