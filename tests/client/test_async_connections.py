@@ -27,7 +27,6 @@ from tests.client.bare_server import http_server, read_request, response
 from tests.waiting import wait_until_async
 
 
-
 def backend_pool(**kwargs: object) -> httpcore.AsyncConnectionPool:
     """An httpcore pool on the asyncio backend, as each shard of the client has."""
     return httpcore.AsyncConnectionPool(network_backend=AsyncioBackend(), **kwargs)  # type: ignore[arg-type]
