@@ -34,7 +34,7 @@ def test_the_page_runs_as_a_test_suite(pytester: pytest.Pytester) -> None:
         pytester.path.joinpath(name).write_text(source, encoding="utf-8")
     tests = sum(len(re.findall(r"^(?:async )?def test_", source, flags=re.M)) for source in files().values())
 
-    result = pytester.runpytest("-o", "asyncio_default_fixture_loop_scope=function")
+    result = pytester.runpytest("-p", "no:randomly", "-o", "asyncio_default_fixture_loop_scope=function")
 
     result.assert_outcomes(passed=tests)
     assert tests >= 8

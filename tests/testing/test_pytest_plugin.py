@@ -10,7 +10,8 @@ pytest_plugins = ["pytester"]
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """Run the files written so far, in process (quiet about pytest-asyncio's loop scope)."""
-    return pytester.runpytest("-o", "asyncio_default_fixture_loop_scope=function", *args)
+    # the inner sessions keep their file order: their tests are written to run in sequence
+    return pytester.runpytest("-p", "no:randomly", "-o", "asyncio_default_fixture_loop_scope=function", *args)
 
 
 def test_the_fixtures_run_predictions_and_each_test_starts_from_nothing(pytester: pytest.Pytester) -> None:
@@ -267,4 +268,4 @@ def test_a_suite_that_uses_no_fixture_starts_and_imports_nothing(pytester: pytes
             assert not [t for t in threading.enumerate() if t.name.startswith("skytells")]
         """
     )
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
