@@ -285,6 +285,44 @@ def test_a_global_tracer_provider_turns_tracing_on_by_itself(base_url: str) -> N
     assert out == "['GET /models/{id}', 'skytells.models.get']"
 
 
+def test_a_run_in_the_apps_span_goes_to_the_global_providers_console_exporter(base_url: str) -> None:
+    out = run_python(
+        f"""
+        import sys
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
+        from skytells import SkytellsClient
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+        trace.set_tracer_provider(provider)
+        client = SkytellsClient("sk-test-0123456789abcdef", base_url=sys.argv[1])
+        with trace.get_tracer("my-app").start_as_current_span("make-thumbnail"):
+            print(client.run("truefusion", input={{"prompt": "{SECRET_PROMPT}"}}).status)
+        """,
+        base_url,
+    )
+    assert SECRET_PROMPT not in out and "sk-test-0123456789abcdef" not in out
+    spans: dict[str, Any] = {}
+    order: list[str] = []  # span names and printed lines, in the order they came
+    rest = out
+    while rest := rest.lstrip():  # each span is a JSON object, printed as it ends
+        if rest.startswith("{"):
+            span, end = json.JSONDecoder().raw_decode(rest)
+            spans[span["name"]] = span
+            order.append(span["name"])
+        else:
+            end = len(rest.partition("\n")[0])
+            order.append(rest[:end])
+        rest = rest[end:]
+    assert order == ["POST /predictions", "skytells.predictions.run", "succeeded", "make-thumbnail"]
+    post, run, app = spans["POST /predictions"], spans["skytells.predictions.run"], spans["make-thumbnail"]
+    assert post["parent_id"] == run["context"]["span_id"] and run["parent_id"] == app["context"]["span_id"]
+    assert post["attributes"]["http.response.status_code"] == 200
+    assert run["attributes"]["skytells.model"] == "truefusion"
+    assert run["attributes"]["skytells.prediction.status"] == "succeeded"
+
+
 def test_import_skytells_does_not_import_opentelemetry(base_url: str) -> None:
     out = run_python(
         """

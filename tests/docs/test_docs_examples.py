@@ -6,7 +6,8 @@ it exists. What happens to a block depends on its fence:
 - ``python``: run in-process by pytest-examples (its ``eval_example`` fixture) against the session
   emulator, with ``SKYTELLS_BASE_URL`` and ``SKYTELLS_API_KEY`` set so ``SkytellsClient()`` talks to it,
   in a temporary working folder. What the block prints must match its ``#>`` lines exactly, after
-  `placeholders` (an emulator URL's port reads ``<port>``, a UUID ``<id>``). ``pycon``: a doctest.
+  `placeholders` (an emulator URL's port reads ``<port>``, a UUID ``<id>``). A global OpenTelemetry
+  tracer provider the block sets is unset after it. ``pycon``: a doctest.
 - ``bash`` (``sh``, ``shell``, ``console``): only with ``test="run"``, with ``bash -e -o pipefail`` in
   its own process group, with the project's interpreter and ``skytells`` first on ``PATH``, the same
   emulator in ``SKYTELLS_BASE_URL``, ``SKYTELLS_API_KEY`` and ``ROOT``, and ``XDG_CACHE_HOME`` in the
@@ -143,16 +144,41 @@ def placeholders(printed: str) -> str:
 
 @pytest.fixture
 def in_docs_env(emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A reset session emulator in the environment, a fresh working folder, ``__main__`` kept as it was."""
+    """A reset session emulator in the environment, a fresh working folder, ``__main__`` and
+    OpenTelemetry's global tracer provider kept as they were."""
     monkeypatch.setenv("SKYTELLS_BASE_URL", emulator.base_url)
     monkeypatch.setenv("SKYTELLS_API_KEY", TEST_API_KEY)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
     main = sys.modules.get("__main__")
-    yield work
+    with global_tracer_provider_kept():
+        yield work
     if main is not None:
         sys.modules["__main__"] = main  # pytest-examples runs each block as __main__
+
+
+@contextlib.contextmanager
+def global_tracer_provider_kept() -> Iterator[None]:
+    """Put back OpenTelemetry's global tracer provider after a block that sets one (docs/telemetry.md).
+
+    A process sets it only once, and while one is set the SDK traces every client, so a block that set
+    it would change every block and test after it. OpenTelemetry has no public way to unset it: this
+    resets its private globals, as its own test utilities (``reset_trace_globals``) do.
+    """
+    from opentelemetry import trace
+    from opentelemetry.util._once import Once
+
+    provider, once = trace._TRACER_PROVIDER, trace._TRACER_PROVIDER_SET_ONCE
+    try:
+        yield
+    finally:
+        set_by_block = trace._TRACER_PROVIDER
+        if set_by_block is not provider:
+            trace._TRACER_PROVIDER, trace._TRACER_PROVIDER_SET_ONCE = provider, once if provider else Once()
+            shutdown = getattr(set_by_block, "shutdown", None)
+            if shutdown is not None:
+                shutdown()  # flushes and closes the block's exporters
 
 
 @pytest.mark.parametrize("example", PYTHON_BLOCKS, ids=block_id)
@@ -339,3 +365,16 @@ def test_a_pycon_block_is_a_doctest(session: str, passes: bool) -> None:
     else:
         with pytest.raises(pytest.fail.Exception, match="Expected:"):
             run_doctest(example)
+
+
+def test_a_block_that_sets_the_global_tracer_provider_leaves_it_as_it_was() -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+
+    before = trace.get_tracer_provider()
+    for _ in range(2):  # the second block can set one too: a process sets it only once
+        provider = TracerProvider()
+        with global_tracer_provider_kept():
+            trace.set_tracer_provider(provider)
+            assert trace.get_tracer_provider() is provider
+        assert trace.get_tracer_provider() is before

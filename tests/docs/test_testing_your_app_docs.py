@@ -1,5 +1,8 @@
 """docs/testing-your-app.md runs as written: its blocks are the files of a small project (each names
-its file on its first line), and pytest run there, with the plugin, passes every test they hold."""
+its file on its first line), and pytest run there, with the plugin, passes every test they hold.
+
+The generic runner (test_docs_examples.py) runs each block on its own, which defines what it holds but
+runs no test; a block that cannot run alone (test_app.py imports app.py) it skips, naming this file."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import pytest
 pytest_plugins = ["pytester"]
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "testing-your-app.md"
-BLOCKS = re.findall(r"```(?:python|ini)\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+FENCES = re.findall(r"```(?:python|ini)([^\n]*)\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+BLOCKS = [source for _, source in FENCES]
 FILE_NAME = re.compile(r"#\s*([\w.-]+\.(?:py|ini))\n")
 
 
@@ -27,6 +31,12 @@ def files() -> dict[str, str]:
 
 def test_every_block_names_its_file() -> None:
     assert {"app.py", "test_app.py", "conftest.py"} <= set(files())
+
+
+def test_the_generic_runner_skips_only_the_block_that_cannot_run_alone_and_says_it_runs_here() -> None:
+    skipped = {source.partition("\n")[0]: info for info, source in FENCES if 'test="skip"' in info}
+    assert list(skipped) == ["# test_app.py"]
+    assert 'reason="run by tests/docs/test_testing_your_app_docs.py' in skipped["# test_app.py"]
 
 
 def test_the_page_runs_as_a_test_suite(pytester: pytest.Pytester) -> None:
