@@ -21,7 +21,8 @@ def api_options(command: F) -> F:
     command = click.option(
         "--local",
         is_flag=True,
-        help="Use an embedded local emulator (no API key, no network; state kept under ~/.cache/skytells).",
+        help="Use an embedded local emulator (no API key, no network; state kept under "
+        "~/.cache/skytells, or the folder SKYTELLS_LOCAL_DIR names).",
     )(command)
     command = click.option(
         "--json", "as_json", is_flag=True, help="Print the result as JSON on stdout, for scripts."

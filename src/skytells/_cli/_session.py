@@ -30,8 +30,16 @@ class Session:
     local: bool
 
 
+LOCAL_DIR_VARIABLE = "SKYTELLS_LOCAL_DIR"
+"""Names a separate folder for ``--local`` state (one per project, CI job or test run)."""
+
+
 def local_data_dir() -> Path:
-    """Where ``--local`` keeps its emulator state: ``$XDG_CACHE_HOME/skytells/emulator``."""
+    """Where ``--local`` keeps its emulator state: ``$SKYTELLS_LOCAL_DIR`` when set, else
+    ``$XDG_CACHE_HOME/skytells/emulator``, one folder shared by every ``--local`` command of the user."""
+    chosen = os.environ.get(LOCAL_DIR_VARIABLE, "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "skytells" / "emulator"
 
