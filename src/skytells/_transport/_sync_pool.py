@@ -7,7 +7,8 @@ hooks) are features the SDK does not use, and they cost a large share of the syn
 
 A request without a body is built once: the same :class:`Request` effect (a prediction polled again)
 reuses the httpcore request built the first time. A response without a ``Content-Encoding`` becomes a
-:class:`Reply` straight from httpcore's answer; an encoded one is decoded by an ``httpx.Response``.
+:class:`Reply` straight from httpcore's answer (its headers a dict by lower-case name); an encoded one
+is decoded by an ``httpx.Response``.
 
 Example::
 
@@ -22,7 +23,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import httpcore
 import httpx
@@ -72,12 +73,13 @@ class SyncPool:
         built, core_req, pool = self._build(request)
         core = pool.handle_request(core_req)
         try:
-            if any(name.lower() == b"content-encoding" for name, _ in core.headers):
+            headers: Mapping[str, str] = _plain_headers(core.headers)
+            if "content-encoding" in headers:
                 response = _response(core, built)  # httpx decodes it
                 response.read()
                 headers, content = response.headers, response.content
             else:
-                headers, content = httpx.Headers(core.headers), core.read()
+                content = core.read()
         finally:
             core.close()
         if logger.isEnabledFor(logging.DEBUG):
@@ -133,6 +135,15 @@ def _key_of(request: Request) -> _Key | None:
         request.auth,
         request.timeout,
     )
+
+
+def _plain_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Response headers by lower-case name (a repeated one joined with ", ", as httpx joins them)."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in raw:
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
 
 
 def _response(core: httpcore.Response, built: httpx.Request) -> httpx.Response:
