@@ -138,7 +138,7 @@ def test_the_pool_puts_the_same_requests_on_the_wire_as_an_httpx_client():
     assert download.startswith(b"GET /file.png HTTP/1.1\r\nHost: localhost:")
 
 
-def test_built_requests_are_kept_for_the_most_recent_ones(monkeypatch):
+def test_built_requests_are_dropped_when_too_many(monkeypatch):
     monkeypatch.setattr(_sync_pool, "BUILT_REQUESTS", 1)
     with threaded_server(answering(b"{}")) as origin:
         pool = SyncPool(resolve_config("sk-test-built", None, base_url=origin + "/v1"))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
 import httpcore
@@ -39,7 +38,7 @@ __all__ = ["DEFAULT_MAX_CONNECTIONS", "DEFAULT_MAX_KEEPALIVE", "SyncPool"]
 #: connection limits of the sync client (those of an ``httpx.Client`` the SDK made before)
 DEFAULT_MAX_CONNECTIONS = 100
 DEFAULT_MAX_KEEPALIVE = 20
-#: distinct body-less requests whose built form is kept
+#: distinct body-less requests whose built form is kept (all are dropped when this many are)
 BUILT_REQUESTS = 256
 
 _Key = tuple[object, ...]
@@ -63,9 +62,7 @@ class SyncPool:
             http2=False,
         )
         self.proxied = {key: _proxy_pool(proxy, limits) for key, proxy in self._proxies.proxies.items()}
-        self._built: OrderedDict[_Key, tuple[httpx.Request, httpcore.Request, httpcore.ConnectionPool]] = (
-            OrderedDict()
-        )
+        self._built: dict[_Key, tuple[httpx.Request, httpcore.Request, httpcore.ConnectionPool]] = {}
 
     def send(self, request: Request, started: float) -> Reply:
         """The :class:`Reply` to `request`, read in full (its connection back in the pool), logged at
@@ -111,15 +108,14 @@ class SyncPool:
         """`request` as httpx builds it, as httpcore takes it, and the pool it goes to."""
         key = _key_of(request)
         if key is not None and (found := self._built.get(key)) is not None:
-            self._built.move_to_end(key)
             return found
         built = build_request(self._builder, request, self._config)
         proxy = self._proxies.for_url(built.url)
         entry = (built, core_request(built), self.direct if proxy is None else self.proxied[proxy])
         if key is not None:
-            self._built[key] = entry
-            if len(self._built) > BUILT_REQUESTS:
-                self._built.popitem(last=False)
+            if len(self._built) >= BUILT_REQUESTS:  # many distinct requests: start again
+                self._built.clear()
+            self._built[key] = entry  # plain dict operations, safe from several threads
         return entry
 
 
