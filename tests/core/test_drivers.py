@@ -84,7 +84,7 @@ def test_an_injected_http_client_is_left_open():
     own = SkytellsClient(FAKE_KEY, base_url=BASE)
     with own:
         pass
-    assert own._transport.http.is_closed
+    assert own._transport.is_closed
 
 
 def test_configuration_from_the_environment(monkeypatch):

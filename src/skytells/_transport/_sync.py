@@ -1,4 +1,5 @@
-"""The sync client's transport: one pooled ``httpx.Client`` behind ``send`` and ``stream``.
+"""The sync client's transport: its own :class:`SyncPool` (httpcore pools), or the ``http_client`` you
+pass, behind ``send`` and ``stream``.
 
 >>> transport = SyncTransport(config)
 >>> transport.send(Request("GET", "/models"))
@@ -15,61 +16,52 @@ import httpx
 
 from .._core._config import Config
 from .._core._effects import Failure, Reply, Request
-from ._httpx import (
-    StreamBroken,
-    build_request,
-    closed_error,
-    configure,
-    http_limits,
-    reply_of,
-    shared_ssl_context,
-    transport_failure,
-)
+from ._httpx import TRANSPORT_ERRORS, StreamBroken, closed_error, transport_failure
+from ._sync_passed import SyncPassedClient
+from ._sync_pool import SyncPool
+
+__all__ = ["OpenStream", "SyncTransport"]
 
 
 class SyncTransport:
-    """Sends :class:`Request` effects; an ``http_client`` you pass is used (and closed) by you."""
+    """Sends :class:`Request` effects over its pool (or the ``http_client`` you pass, used as is)."""
 
     def __init__(self, config: Config, http_client: httpx.Client | None = None) -> None:
         self._config = config
         self.owned = http_client is None
-        self.http = http_client or httpx.Client(
-            limits=http_limits(config, 100, 20), verify=shared_ssl_context()
+        self.pool: SyncPool | SyncPassedClient = (
+            SyncPool(config) if http_client is None else SyncPassedClient(http_client, config)
         )
-        configure(self.http, config)
 
     @property
     def is_closed(self) -> bool:
-        return self.http.is_closed
+        return self.pool.is_closed
 
     def send(self, request: Request) -> Reply | Failure:
         """One request, read in full: its :class:`Reply`, or a :class:`Failure` when none came."""
-        if self.http.is_closed:
+        if self.pool.is_closed:
             raise closed_error()
         started = time.perf_counter()
         try:
-            response = self.http.send(build_request(self.http, request, self._config))
-        except httpx.TransportError as exc:
+            return self.pool.send(request, started)
+        except TRANSPORT_ERRORS as exc:
             return transport_failure(request, exc, self._config)
-        return reply_of(request, response, started)
 
     @contextlib.contextmanager
     def stream(self, request: Request) -> Iterator[OpenStream]:
         """An open streamed response; closed when the block ends (a caller that stops early frees it)."""
-        if self.http.is_closed:
+        if self.pool.is_closed:
             raise closed_error()
-        try:
-            response = self.http.send(build_request(self.http, request, self._config), stream=True)
-        except httpx.TransportError as exc:
-            raise StreamBroken(transport_failure(request, exc, self._config)) from None
-        try:
+        with contextlib.ExitStack() as opened:
+            try:
+                response = opened.enter_context(self.pool.stream(request))
+            except TRANSPORT_ERRORS as exc:
+                raise StreamBroken(transport_failure(request, exc, self._config)) from None
             yield OpenStream(request, response, self._config)
-        finally:
-            response.close()
 
     def close(self) -> None:
-        if self.owned:
-            self.http.close()
+        """Close the pool (not an ``http_client`` the caller passed in)."""
+        self.pool.close()
 
 
 class OpenStream:
@@ -85,7 +77,7 @@ class OpenStream:
     def chunks(self) -> Iterator[bytes]:
         try:
             yield from self._response.iter_bytes()
-        except httpx.TransportError as exc:
+        except TRANSPORT_ERRORS as exc:
             raise StreamBroken(transport_failure(self._request, exc, self._config)) from None
 
     def read(self) -> Reply:
