@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
 from ._client import ModelsAPI, PredictionsAPI, SkytellsClient
 from ._core._config import API_BASE_URL
 from ._core._sse import StreamEvent
@@ -82,10 +81,39 @@ from .types.embeddings import CreateEmbeddingResponse, Embedding
 from .types.responses import Response, ResponseStreamEvent
 from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
 
+if TYPE_CHECKING:
+    from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
+
+    #: The same class as :class:`AsyncSkytellsClient`.
+    AsyncClient = AsyncSkytellsClient
+
 #: ``skytells.Client(api_key=...)``: the same class as :class:`SkytellsClient`.
 Client = SkytellsClient
-#: The same class as :class:`AsyncSkytellsClient`.
-AsyncClient = AsyncSkytellsClient
+
+#: Names loaded on first use (PEP 562), so ``import skytells`` loads neither asyncio nor the async
+#: transport: the async client and its namespaces.
+_LAZY = {
+    "AsyncClient": "AsyncSkytellsClient",
+    "AsyncModelsAPI": "AsyncModelsAPI",
+    "AsyncPredictionsAPI": "AsyncPredictionsAPI",
+    "AsyncSkytellsClient": "AsyncSkytellsClient",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The async client's names, imported when first asked for (then kept as module attributes)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'skytells' has no attribute {name!r}")
+    from . import _async_client
+
+    value = getattr(_async_client, _LAZY[name])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "API_BASE_URL",

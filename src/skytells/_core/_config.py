@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import platform
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,7 +75,8 @@ class Config:
 
 
 def user_agent() -> str:
-    return f"skytells-python/{__version__} python/{platform.python_version()}"
+    version = "{}.{}.{}".format(*sys.version_info[:3])  # platform.python_version(), without platform
+    return f"skytells-python/{__version__} python/{version}"
 
 
 def resolve_config(

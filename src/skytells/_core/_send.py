@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +26,15 @@ class Context:
 
     config: Config
     clock: Callable[[], float] = time.monotonic
-    new_key: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    new_key: Callable[[], str] = field(default=lambda: new_idempotency_key())
     models: dict[str, Any] = field(default_factory=dict)
+
+
+def new_idempotency_key() -> str:
+    """A random UUID (version 4) for an ``Idempotency-Key`` (``uuid`` is loaded on the first create)."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:

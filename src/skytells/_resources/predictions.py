@@ -11,12 +11,10 @@ on the client's driver, and wraps the answer into a :class:`Prediction` bound to
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -397,6 +395,8 @@ class PredictionMethods:
         if len(items) == 1:
             outcomes = [send(items[0])]
         else:
+            from concurrent.futures import ThreadPoolExecutor  # only a dispatch of several needs it
+
             with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
                 outcomes = list(pool.map(send, items))
         try:
@@ -550,6 +550,8 @@ class AsyncPredictionMethods:
             except SkytellsError as error:
                 return error
 
+        import asyncio  # here, so that importing the SDK does not load asyncio
+
         outcomes = await asyncio.gather(*(send(item) for item in items))
         try:
             result: list[AsyncPrediction] = flows.combine_dispatch(outcomes)
@@ -579,5 +581,7 @@ class AsyncPredictionMethods:
         return _bind(AsyncPrediction, self, await self._driver.drive(flows.delete(self._ctx, id)))
 
     async def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
+        import asyncio
+
         files = await self._driver.drive(flows.download(self._ctx, prediction))
         return await asyncio.to_thread(write_files, _folder(directory, prediction), files)
