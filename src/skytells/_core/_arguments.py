@@ -24,6 +24,8 @@ class Polling:
     interval_ms: float | None
     max_wait_ms: float | None
     signal: Any
+    #: follow the live events (with a progress callback) rather than poll
+    live: bool = True
 
 
 def create_call(
@@ -64,6 +66,7 @@ def run_call(
     interval: float | None,
     max_wait: float | None,
     signal: Any,
+    live: bool | None = None,
 ) -> tuple[dict[str, Any], Polling]:
     """The create body and polling of ``run()``: explicit arguments win over ``options``."""
     if isinstance(model, (Mapping, PredictionRequest)):  # run({"model": ..., "input": ...}) or a request
@@ -84,6 +87,7 @@ def run_call(
         interval if interval is not None else opts.interval,
         max_wait if max_wait is not None else opts.max_wait,
         signal if signal is not None else opts.signal,
+        bool(opts.live) if live is None else live,
     )
     return body, polling
 
@@ -93,12 +97,14 @@ def wait_call(
     interval: float | None,
     max_wait: float | None,
     signal: Any,
+    live: bool | None = None,
 ) -> Polling:
     opts = to_wait_options(options)
     return Polling(
         interval if interval is not None else opts.interval,
         max_wait if max_wait is not None else opts.max_wait,
         signal if signal is not None else opts.signal,
+        bool(opts.live) if live is None else live,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .._exceptions import AbortedError, SkytellsError
 from ._config import Config
-from ._effects import Failure, Flow, Request, Sleep
+from ._effects import Failure, Flow, Reply, Request, Sleep
 from ._errors import check_reply, error_from_failure, make_error, parse_json_reply, sdk_error
 from ._retry import retry_delay
 
@@ -48,8 +48,9 @@ def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
     while True:
         answer = yield request
         try:
-            if isinstance(answer, Failure) or answer is None:
-                raise error_from_failure(answer or Failure("network", "no response"), secret)
+            if not isinstance(answer, Reply):
+                failure = answer if isinstance(answer, Failure) else Failure("network", "no response")
+                raise error_from_failure(failure, secret)
             if request.expect == "bytes":
                 return check_reply(answer, secret)
             return parse_json_reply(answer, secret)

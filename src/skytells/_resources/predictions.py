@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .._core import _prediction_flows as flows
-from .._core._arguments import create_call, list_call, queue_call, run_call, wait_call
+from .._core._arguments import Polling, create_call, list_call, queue_call, run_call, wait_call
 from .._core._errors import scrub_error
 from .._core._outputs import folder_name_for
 from .._core._sse import StreamEvent
@@ -104,6 +104,29 @@ def _bind_event(
 
 
 _FLOW_ERRORS = (PredictionFailedError, WaitTimeoutError)
+
+
+def _wait_flow(
+    ctx: Any, prediction: PredictionRef, polling: Polling, on_progress: Callable[[Any], Any] | None
+) -> Any:
+    """The flow of ``wait()``: following the live events when there is a callback to tell, else polling."""
+    if on_progress is not None and polling.live:
+        return flows.follow(
+            ctx,
+            prediction,
+            on_progress=on_progress,
+            interval_ms=polling.interval_ms,
+            max_wait_ms=polling.max_wait_ms,
+            signal=polling.signal,
+        )
+    return flows.wait(
+        ctx,
+        prediction,
+        interval_ms=polling.interval_ms,
+        max_wait_ms=polling.max_wait_ms,
+        signal=polling.signal,
+        on_progress=on_progress,
+    )
 
 
 # ---- client.predictions ----------------------------------------------------------------------------
@@ -279,17 +302,20 @@ class PredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> Prediction:
         """Run a model and return the finished prediction; ``PREDICTION_FAILED`` if it fails.
 
         Without ``on_progress``: one ``await: true`` call (then polling if the model is still
-        running, e.g. video). With ``on_progress``: create, then poll every ``interval`` ms and call
-        it with each state. ``max_wait`` (ms) gives ``WAIT_TIMEOUT``; setting ``signal`` gives ``ABORTED``.
+        running, e.g. video). With ``on_progress``: create, then follow the prediction's live events
+        and call it with each new state, returning as soon as it ends; where the server has no live
+        events, or with ``live=False``, poll every ``interval`` ms instead. ``max_wait`` (ms) gives
+        ``WAIT_TIMEOUT``; setting ``signal`` gives ``ABORTED``.
 
         >>> client.run("flux-pro", input={"prompt": "A cat wearing sunglasses"}).status
         'succeeded'
         """
-        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal)
+        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal, live)
         flow = flows.run(
             self._ctx,
             body,
@@ -297,6 +323,7 @@ class PredictionMethods:
             interval_ms=polling.interval_ms,
             max_wait_ms=polling.max_wait_ms,
             signal=polling.signal,
+            live=polling.live,
         )
         try:
             return _bind(Prediction, self, self._driver.drive(flow))
@@ -335,22 +362,18 @@ class PredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> Prediction:
         """Poll until ``succeeded``, ``failed`` or ``cancelled`` and return the final state.
 
-        The first poll is immediate, then every ``interval`` ms (default 5000). ``max_wait`` (ms)
-        gives ``WAIT_TIMEOUT`` (408); a set ``signal`` gives ``ABORTED``. A failed prediction is
-        returned, not raised.
+        The first poll is immediate, then every ``interval`` ms (default 5000). With ``on_progress``
+        the wait follows the prediction's live events instead, where the server sends them, and
+        calls it with each state that changed (``live=False`` polls). ``max_wait`` (ms) gives
+        ``WAIT_TIMEOUT`` (408); a set ``signal`` gives ``ABORTED``. A failed prediction is returned,
+        not raised.
         """
-        polling = wait_call(options, interval, max_wait, signal)
-        flow = flows.wait(
-            self._ctx,
-            prediction,
-            interval_ms=polling.interval_ms,
-            max_wait_ms=polling.max_wait_ms,
-            signal=polling.signal,
-            on_progress=_reporting(Prediction, self, on_progress),
-        )
+        polling = wait_call(options, interval, max_wait, signal, live)
+        flow = _wait_flow(self._ctx, prediction, polling, _reporting(Prediction, self, on_progress))
         try:
             return _bind(Prediction, self, self._driver.drive(flow))
         except _FLOW_ERRORS as error:
@@ -457,9 +480,10 @@ class AsyncPredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> AsyncPrediction:
         """Run a model and return the finished prediction (see :meth:`SkytellsClient.run`)."""
-        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal)
+        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal, live)
         flow = flows.run(
             self._ctx,
             body,
@@ -467,6 +491,7 @@ class AsyncPredictionMethods:
             interval_ms=polling.interval_ms,
             max_wait_ms=polling.max_wait_ms,
             signal=polling.signal,
+            live=polling.live,
         )
         try:
             return _bind(AsyncPrediction, self, await self._driver.drive(flow))
@@ -501,17 +526,11 @@ class AsyncPredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> AsyncPrediction:
         """Poll until a terminal status and return the final state (see :meth:`SkytellsClient.wait`)."""
-        polling = wait_call(options, interval, max_wait, signal)
-        flow = flows.wait(
-            self._ctx,
-            prediction,
-            interval_ms=polling.interval_ms,
-            max_wait_ms=polling.max_wait_ms,
-            signal=polling.signal,
-            on_progress=_reporting(AsyncPrediction, self, on_progress),
-        )
+        polling = wait_call(options, interval, max_wait, signal, live)
+        flow = _wait_flow(self._ctx, prediction, polling, _reporting(AsyncPrediction, self, on_progress))
         try:
             return _bind(AsyncPrediction, self, await self._driver.drive(flow))
         except _FLOW_ERRORS as error:
