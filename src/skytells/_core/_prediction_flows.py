@@ -302,9 +302,9 @@ def run(
     live: bool = True,
 ) -> Flow[dict[str, Any]]:
     """Create and wait. Without ``on_progress``: one ``await: true`` create, then polling only if
-    the answer is not terminal yet (video models). With it: create, report the new prediction, then
-    follow its live events (``live``, see :func:`follow`) or poll, reporting each state (a create
-    answered already finished is reported once)."""
+    the answer is not terminal yet (video models). With it: create, then follow the prediction's
+    live events (``live``, see :func:`follow`) or poll, reporting each state (a create answered
+    already finished is reported once)."""
     started = ctx.clock()
     check_abort(signal)
     if on_progress is None:
@@ -325,7 +325,6 @@ def run(
         if is_terminal(data):  # finished at once: report the final state anyway
             yield Notify(on_progress, data)
         elif live:
-            yield Notify(on_progress, data)
             data = yield from follow(
                 ctx,
                 data,
@@ -365,9 +364,8 @@ def follow(
     soon as the stream says the prediction ended. A server without a live stream (an error, or JSON
     instead of events), a malformed event, or a stream that stays broken after its reconnects from
     ``Last-Event-ID`` hands over to polling, which goes on from the same state (so nothing is
-    reported twice). ``max_wait_ms`` and ``signal`` apply throughout. A prediction given as a dict is
-    the state the caller knows (only changes from it are reported); given as an id, it is fetched
-    (and reported) first.
+    reported twice). ``max_wait_ms`` and ``signal`` apply throughout. The first state reported is the
+    one the wait starts from: ``prediction`` itself, or, given its id, the prediction fetched first.
     """
     prediction_id(prediction)
     if not isinstance(prediction, str) and is_terminal(prediction):
@@ -375,22 +373,20 @@ def follow(
     start = ctx.clock() if started is None else started
     deadline = None if max_wait_ms is None else start + max(0.0, max_wait_ms) / 1000.0
     check_abort(signal)
-    if isinstance(prediction, str):  # nothing known yet: fetch it (and report it) first
+    if isinstance(prediction, str):  # nothing known yet: fetch it first
         prediction = yield from get(ctx, prediction, signal)
-        live = LiveState(prediction)
-        if on_progress is not None:
-            yield Notify(on_progress, live.report())
-        if is_terminal(prediction):
-            return prediction
-    else:  # the caller knows this state already: report what changes from it
-        live = LiveState(prediction, reported=True)
+    live = LiveState(prediction)
+    if on_progress is not None:
+        yield Notify(on_progress, live.report())
+    if is_terminal(prediction):
+        return dict(prediction)
     machine = event_stream(ctx, prediction)
     ending: StreamEnd | None = None
     while ending is None:
         check_abort(signal)
         left = None if deadline is None else deadline - ctx.clock()
         if left is not None and left <= 0:
-            raise _wait_timeout(live.state or prediction, max_wait_ms)
+            raise _wait_timeout(live.state, max_wait_ms)
         answer = yield Listen(machine, left, signal)
         if isinstance(answer, StreamEnd):
             ending = answer
@@ -404,7 +400,7 @@ def follow(
     return (
         yield from wait(
             ctx,
-            live.state or prediction,
+            live.state,
             interval_ms=interval_ms,
             max_wait_ms=max_wait_ms,
             signal=signal,

@@ -6,7 +6,9 @@ reporting: it changed since the last report, it never moves backwards (a resumed
 repeats old events), and a finished prediction is reported once, whole (not from the ``status``
 event that precedes its outputs).
 
->>> live = LiveState({"id": "p1", "status": "pending"}, reported=True)
+>>> live = LiveState({"id": "p1", "status": "pending"})
+>>> live.report()["status"]
+'pending'
 >>> live.apply(StreamEvent("status", {"id": "p1", "status": "processing"}))
 True
 >>> live.state["status"], live.final
@@ -51,20 +53,20 @@ def _forward(old: str, new: str) -> bool:
 class LiveState:
     """The last known state of one prediction, and the last one reported."""
 
-    def __init__(self, prediction: Mapping[str, Any] | None, *, reported: bool = False) -> None:
-        #: the state as known now (None until a whole prediction was seen)
-        self.state: dict[str, Any] | None = dict(prediction) if prediction is not None else None
+    def __init__(self, prediction: Mapping[str, Any]) -> None:
+        #: the state as known now
+        self.state: dict[str, Any] = dict(prediction)
         #: the finished prediction, whole, once known
         self.final: dict[str, Any] | None = None
-        self._reported: dict[str, Any] | None = dict(prediction) if reported and prediction else None
+        self._reported: dict[str, Any] | None = None
 
     def apply(self, event: StreamEvent) -> bool:
         """Merge one live event; True when the new state should be reported."""
         whole = whole_prediction(event)
         if whole is not None:
             return self.replace(whole)
-        if self.state is None or not isinstance(event.data, Mapping):
-            return False  # a part of a prediction we have not seen whole yet, or a log line
+        if not isinstance(event.data, Mapping):
+            return False  # a log line
         data = event.data
         if data.get("id") not in (None, self.state.get("id")):
             return False
@@ -88,7 +90,7 @@ class LiveState:
 
     def replace(self, prediction: Mapping[str, Any]) -> bool:
         """Take a whole prediction (the stream's last event, or a poll); True when it should be reported."""
-        if self.state is not None and not _forward(status_of(self.state), status_of(prediction)):
+        if not _forward(status_of(self.state), status_of(prediction)):
             return False
         self.state = dict(prediction)
         if status_of(prediction) in TERMINAL_STATUSES:
@@ -97,12 +99,10 @@ class LiveState:
 
     def report(self) -> dict[str, Any]:
         """The state to hand to the callback (remembered as the last one reported)."""
-        assert self.state is not None
         self._reported = self.state
         return dict(self.state)
 
     def _worth_reporting(self, *, whole: bool) -> bool:
-        assert self.state is not None
         if not whole and status_of(self.state) in TERMINAL_STATUSES:
             return False  # the whole finished prediction follows: report that one, once
         return self.state != self._reported
