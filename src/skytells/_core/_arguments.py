@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..types._options import (
@@ -16,16 +15,24 @@ from ..types._options import (
     to_wait_options,
 )
 from ._errors import sdk_error
+from ._frozen import Frozen
 from ._prediction_payloads import create_body, sdk_options, split_positional
 
 
-@dataclass(frozen=True)
-class Polling:
+class Polling(Frozen):
+    """How a call waits: poll interval and limit (ms), abort signal, and whether to follow live events."""
+
+    __slots__ = ("interval_ms", "max_wait_ms", "signal", "live")  # noqa: RUF023
     interval_ms: float | None
     max_wait_ms: float | None
     signal: Any
     #: follow the live events (with a progress callback) rather than poll
-    live: bool = True
+    live: bool
+
+    def __init__(
+        self, interval_ms: float | None, max_wait_ms: float | None, signal: Any, live: bool = True
+    ) -> None:
+        self._init(interval_ms=interval_ms, max_wait_ms=max_wait_ms, signal=signal, live=live)
 
 
 def create_call(

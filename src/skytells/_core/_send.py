@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .._exceptions import AbortedError, SkytellsError
@@ -20,14 +19,22 @@ from ._retry import retry_delay
 logger = logging.getLogger("skytells")
 
 
-@dataclass
 class Context:
     """Per-client state the flows read: configuration, clock, key source, model cache."""
 
-    config: Config
-    clock: Callable[[], float] = time.monotonic
-    new_key: Callable[[], str] = field(default=lambda: new_idempotency_key())
-    models: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("clock", "config", "models", "new_key")
+
+    def __init__(
+        self,
+        config: Config,
+        clock: Callable[[], float] = time.monotonic,
+        new_key: Callable[[], str] | None = None,
+        models: dict[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.new_key: Callable[[], str] = new_key or new_idempotency_key
+        self.models: dict[str, Any] = {} if models is None else models
 
 
 def new_idempotency_key() -> str:
