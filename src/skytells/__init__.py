@@ -54,22 +54,14 @@ from ._resources.responses import AsyncResponses, AsyncResponseStream, Responses
 from ._resources.safety import AsyncSafety, Safety
 from ._version import __version__
 from .types import (
-    ApiErrorId,
     ClientOptions,
     ModelFieldsOptions,
-    ModelPrivacy,
-    ModelType,
     OnProgressCallback,
     PaginatedResponse,
     Pagination,
     PredictionRequest,
     PredictionSdkOptions,
     PredictionsListOptions,
-    PredictionSource,
-    PredictionStatus,
-    PredictionType,
-    PricingOperator,
-    PricingUnit,
     QueueItem,
     RetryOptions,
     RunOptions,
@@ -83,6 +75,16 @@ from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
 
 if TYPE_CHECKING:
     from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
+    from .types._enums import (
+        ApiErrorId,
+        ModelPrivacy,
+        ModelType,
+        PredictionSource,
+        PredictionStatus,
+        PredictionType,
+        PricingOperator,
+        PricingUnit,
+    )
 
     #: The same class as :class:`AsyncSkytellsClient`.
     AsyncClient = AsyncSkytellsClient
@@ -91,22 +93,28 @@ if TYPE_CHECKING:
 Client = SkytellsClient
 
 #: Names loaded on first use (PEP 562), so ``import skytells`` loads neither asyncio nor the async
-#: transport: the async client and its namespaces.
+#: transport, nor builds enums it does not use: name -> (module, attribute).
 _LAZY = {
-    "AsyncClient": "AsyncSkytellsClient",
-    "AsyncModelsAPI": "AsyncModelsAPI",
-    "AsyncPredictionsAPI": "AsyncPredictionsAPI",
-    "AsyncSkytellsClient": "AsyncSkytellsClient",
-}
+    "AsyncClient": ("._async_client", "AsyncSkytellsClient"),
+    "AsyncModelsAPI": ("._async_client", "AsyncModelsAPI"),
+    "AsyncPredictionsAPI": ("._async_client", "AsyncPredictionsAPI"),
+    "AsyncSkytellsClient": ("._async_client", "AsyncSkytellsClient"),
+    **{
+        name: (".types._enums", name)
+        for name in ("ApiErrorId", "ModelPrivacy", "ModelType", "PredictionSource", "PredictionStatus",
+                     "PredictionType", "PricingOperator", "PricingUnit")
+    },
+}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
-    """The async client's names, imported when first asked for (then kept as module attributes)."""
+    """A lazy name, imported when first asked for (then kept as a module attribute)."""
     if name not in _LAZY:
         raise AttributeError(f"module 'skytells' has no attribute {name!r}")
-    from . import _async_client
+    import importlib
 
-    value = getattr(_async_client, _LAZY[name])
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module, __name__), attribute)
     globals()[name] = value
     return value
 

@@ -3,17 +3,6 @@
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import SkytellsError
-from ._enums import (
-    TERMINAL_STATUSES,
-    ApiErrorId,
-    ModelPrivacy,
-    ModelType,
-    PredictionSource,
-    PredictionStatus,
-    PredictionType,
-    PricingOperator,
-    PricingUnit,
-)
 from ._options import (
     ClientOptions,
     ModelFieldsOptions,
@@ -27,8 +16,19 @@ from ._options import (
     WaitOptions,
 )
 from ._pagination import PaginatedResponse, Pagination
+from ._statuses import TERMINAL_STATUSES
 
 if TYPE_CHECKING:
+    from ._enums import (
+        ApiErrorId,
+        ModelPrivacy,
+        ModelType,
+        PredictionSource,
+        PredictionStatus,
+        PredictionType,
+        PricingOperator,
+        PricingUnit,
+    )
     from ._wire import (
         ErrorBody,
         ModelResponse,
@@ -38,25 +38,27 @@ if TYPE_CHECKING:
         WebhookConfig,
     )
 
-#: the wire TypedDicts, loaded on first use (PEP 562): only type hints need them
-_WIRE = frozenset(
-    (
-        "ErrorBody",
-        "ModelResponse",
-        "PredictionMetrics",
-        "PredictionResponse",
-        "PredictionUrls",
-        "WebhookConfig",
-    )
-)
+#: names loaded on first use (PEP 562), so importing the SDK builds no enum or TypedDict it does not use
+_LAZY = {
+    **dict.fromkeys(
+        ("ApiErrorId", "ModelPrivacy", "ModelType", "PredictionSource", "PredictionStatus", "PredictionType",
+         "PricingOperator", "PricingUnit"),
+        "._enums",
+    ),
+    **dict.fromkeys(
+        ("ErrorBody", "ModelResponse", "PredictionMetrics", "PredictionResponse", "PredictionUrls",
+         "WebhookConfig"),
+        "._wire",
+    ),
+}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _WIRE:
+    if name not in _LAZY:
         raise AttributeError(f"module 'skytells.types' has no attribute {name!r}")
-    from . import _wire
+    import importlib
 
-    value = getattr(_wire, name)
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     globals()[name] = value
     return value
 
