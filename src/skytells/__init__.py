@@ -41,17 +41,6 @@ from ._exceptions import (
     WebhookVerificationError,
 )
 from ._prediction import AsyncPrediction, Prediction
-from ._resources.chat import (
-    AsyncChat,
-    AsyncChatCompletions,
-    AsyncChatCompletionStream,
-    Chat,
-    ChatCompletions,
-    ChatCompletionStream,
-)
-from ._resources.embeddings import AsyncEmbeddings, Embeddings
-from ._resources.responses import AsyncResponses, AsyncResponseStream, Responses, ResponseStream
-from ._resources.safety import AsyncSafety, Safety
 from ._version import __version__
 from .types import (
     ClientOptions,
@@ -68,13 +57,20 @@ from .types import (
     WaitOptions,
 )
 from .types._options import DEFAULT_TIMEOUT_MS
-from .types.chat import ChatCompletion, ChatCompletionChunk
-from .types.embeddings import CreateEmbeddingResponse, Embedding
-from .types.responses import Response, ResponseStreamEvent
-from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
 
 if TYPE_CHECKING:
     from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
+    from ._resources.chat import (
+        AsyncChat,
+        AsyncChatCompletions,
+        AsyncChatCompletionStream,
+        Chat,
+        ChatCompletions,
+        ChatCompletionStream,
+    )
+    from ._resources.embeddings import AsyncEmbeddings, Embeddings
+    from ._resources.responses import AsyncResponses, AsyncResponseStream, Responses, ResponseStream
+    from ._resources.safety import AsyncSafety, Safety
     from .types._enums import (
         ApiErrorId,
         ModelPrivacy,
@@ -85,6 +81,10 @@ if TYPE_CHECKING:
         PricingOperator,
         PricingUnit,
     )
+    from .types.chat import ChatCompletion, ChatCompletionChunk
+    from .types.embeddings import CreateEmbeddingResponse, Embedding
+    from .types.responses import Response, ResponseStreamEvent
+    from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
 
     #: The same class as :class:`AsyncSkytellsClient`.
     AsyncClient = AsyncSkytellsClient
@@ -92,19 +92,44 @@ if TYPE_CHECKING:
 #: ``skytells.Client(api_key=...)``: the same class as :class:`SkytellsClient`.
 Client = SkytellsClient
 
-#: Names loaded on first use (PEP 562), so ``import skytells`` loads neither asyncio nor the async
-#: transport, nor builds enums it does not use: name -> (module, attribute).
+#: Names loaded on first use (PEP 562): ``import skytells`` loads neither asyncio nor the async
+#: transport, nor the Inference API (it loads with the first client), nor builds enums it does not
+#: use. Name -> (module, attribute).
 _LAZY = {
     "AsyncClient": ("._async_client", "AsyncSkytellsClient"),
     "AsyncModelsAPI": ("._async_client", "AsyncModelsAPI"),
     "AsyncPredictionsAPI": ("._async_client", "AsyncPredictionsAPI"),
     "AsyncSkytellsClient": ("._async_client", "AsyncSkytellsClient"),
-    **{
-        name: (".types._enums", name)
-        for name in ("ApiErrorId", "ModelPrivacy", "ModelType", "PredictionSource", "PredictionStatus",
-                     "PredictionType", "PricingOperator", "PricingUnit")
-    },
-}  # fmt: skip
+}
+for _module, _names in {
+    ".types._enums": (
+        "ApiErrorId",
+        "ModelPrivacy",
+        "ModelType",
+        "PredictionSource",
+        "PredictionStatus",
+        "PredictionType",
+        "PricingOperator",
+        "PricingUnit",
+    ),
+    "._resources.chat": (
+        "AsyncChat",
+        "AsyncChatCompletionStream",
+        "AsyncChatCompletions",
+        "Chat",
+        "ChatCompletionStream",
+        "ChatCompletions",
+    ),
+    "._resources.embeddings": ("AsyncEmbeddings", "Embeddings"),
+    "._resources.responses": ("AsyncResponseStream", "AsyncResponses", "ResponseStream", "Responses"),
+    "._resources.safety": ("AsyncSafety", "Safety"),
+    ".types.chat": ("ChatCompletion", "ChatCompletionChunk"),
+    ".types.embeddings": ("CreateEmbeddingResponse", "Embedding"),
+    ".types.responses": ("Response", "ResponseStreamEvent"),
+    ".types.safety": ("SafetyTemplate", "SafetyTemplates", "SafetyVerdict"),
+}.items():
+    _LAZY.update({name: (_module, name) for name in _names})
+del _module, _names  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
