@@ -79,8 +79,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--here", action="store_true", help="measure in this interpreter (no separate venv)")
     args = parser.parse_args()
-    python = environment()
+    python = Path(sys.executable) if args.here else environment()
     times: dict[str, list[float]] = {"skytells": [], "httpx": []}
     for run in range(args.runs):
         for module in ("skytells", "httpx") if run % 2 == 0 else ("httpx", "skytells"):

@@ -72,13 +72,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=3, help="runs of each path per model (medians kept)")
     parser.add_argument("--models", default="truefusion,truefusion-edge")
+    parser.add_argument("--speed", type=float, default=1.0, help="the emulator's speed (1: real latencies)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     from emulator_process import EmulatorProcess
 
     models = [m for m in args.models.split(",") if m]
     results: dict[str, dict[str, Any]] = {}
-    with EmulatorProcess(speed=1.0) as emu, SkytellsClient(KEY, base_url=emu.base_url) as client:
+    with EmulatorProcess(speed=args.speed) as emu, SkytellsClient(KEY, base_url=emu.base_url) as client:
         for model in models:
             lags: dict[str, list[float]] = {"live": [], "polling": [], "raw httpx stream": []}
             callbacks: dict[str, list[int]] = {name: [] for name in lags}
@@ -99,7 +100,10 @@ def main() -> int:
                 path: {"median_s": statistics.median(values), "callbacks": statistics.median(callbacks[path])}
                 for path, values in lags.items()
             }
-    print(f"\nrun(on_progress=...) at speed 1: median time from completed_at to return, {args.runs} runs")
+    print(
+        f"\nrun(on_progress=...) at speed {args.speed:g}: median time from completed_at to return, "
+        f"{args.runs} runs"
+    )
     print(f"{'model':16} {'live ms':>9} {'polling ms':>11} {'raw httpx ms':>13} {'polling / live':>15}")
     for model, r in results.items():
         live, polling, raw = (r[p]["median_s"] for p in ("live", "polling", "raw httpx stream"))
@@ -108,7 +112,9 @@ def main() -> int:
         print(f"target live <= 100 ms on {model}: {'met' if live <= 0.1 else 'MISSED'}")
     print(time.strftime("measured %Y-%m-%d %H:%M UTC", time.gmtime()))
     if args.json:
-        args.json.write_text(json.dumps({"runs": args.runs, "models": results}, indent=2))
+        args.json.write_text(
+            json.dumps({"runs": args.runs, "speed": args.speed, "models": results}, indent=2)
+        )
     return 0
 
 
