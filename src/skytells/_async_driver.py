@@ -140,9 +140,9 @@ class Listener:
         return item
 
     async def aclose(self) -> None:
+        """Stop reading (the connection closes); a cancellation of the caller still propagates."""
         self._task.cancel()
-        with contextlib.suppress(BaseException):
-            await self._task
+        await asyncio.wait({self._task})
 
 
 async def _arrival(arrived: asyncio.Event, seconds: float | None, signal: Any) -> bool:

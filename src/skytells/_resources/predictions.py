@@ -20,8 +20,10 @@ from typing import Any, TypeVar
 
 from .._core import _prediction_flows as flows
 from .._core._arguments import Polling, create_call, list_call, queue_call, run_call, wait_call
+from .._core._effects import Flow
 from .._core._errors import scrub_error
 from .._core._outputs import folder_name_for
+from .._core._send import Context
 from .._core._sse import StreamEvent
 from .._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
 from .._prediction import AsyncPrediction, Prediction, write_files
@@ -107,8 +109,8 @@ _FLOW_ERRORS = (PredictionFailedError, WaitTimeoutError)
 
 
 def _wait_flow(
-    ctx: Any, prediction: PredictionRef, polling: Polling, on_progress: Callable[[Any], Any] | None
-) -> Any:
+    ctx: Context, prediction: PredictionRef, polling: Polling, on_progress: Callable[[Any], Any] | None
+) -> Flow[dict[str, Any]]:
     """The flow of ``wait()``: following the live events when there is a callback to tell, else polling."""
     if on_progress is not None and polling.live:
         return flows.follow(
