@@ -46,8 +46,6 @@ def plan_outputs(
 def plan_is_cheap(model: CatalogModel, inputs: dict[str, Any], unique: bool) -> bool:
     """True when :func:`plan_outputs` renders nothing (so it may run on the event loop)."""
     media = sys.modules.get("skytells.emulator.media")  # not loaded yet: loading it is not cheap
-    if model.produces_text:
-        return True
     return media is not None and bool(media.sizes_known(model, inputs, unique=unique))
 
 
