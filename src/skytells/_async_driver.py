@@ -37,6 +37,7 @@ class AsyncDriver:
         """Run ``flow`` to its end and return its result (its errors propagate)."""
         answer: Any = None
         listeners: dict[int, Listener] = {}
+        closing = False
         try:
             while True:
                 try:
@@ -58,9 +59,15 @@ class AsyncDriver:
                     if listener is None:
                         listener = listeners[id(effect.stream)] = Listener(self, effect.stream)
                     answer = await listener.next(effect.seconds, effect.signal)
+        except GeneratorExit:  # this coroutine is closed unfinished (never awaited): nothing may wait now
+            closing = True
+            raise
         finally:
             for listener in listeners.values():
-                await listener.aclose()
+                if closing:
+                    listener.cancel()
+                else:
+                    await listener.aclose()
             flow.close()
 
     async def stream(self, machine: EventStream) -> AsyncGenerator[StreamEvent, None]:
@@ -143,6 +150,11 @@ class Listener:
         """Stop reading (the connection closes); a cancellation of the caller still propagates."""
         self._task.cancel()
         await asyncio.wait({self._task})
+
+    def cancel(self) -> None:
+        """Stop reading without waiting (the event loop may be gone already)."""
+        with contextlib.suppress(RuntimeError):
+            self._task.cancel()
 
 
 async def _arrival(arrived: asyncio.Event, seconds: float | None, signal: Any) -> bool:

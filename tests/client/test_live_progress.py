@@ -246,3 +246,27 @@ def test_an_async_callback_is_awaited_for_each_live_state(sdk):
     sdk.resolve(sdk.client.run(VIDEO, input={"prompt": "x"}, on_progress=on_progress))
 
     assert_reported_in_order_once(states)
+
+
+def test_many_concurrent_live_waits_spread_over_the_async_connection_pools(sdk, sleeps):
+    """Each open event stream holds a connection: 24 at once must spread over the client's pools of 8
+    connections rather than queue for one (whose openings would time out and hand over to polling,
+    whose waits ``sleeps`` records)."""
+    if not sdk.is_async:
+        pytest.skip("the async client's connection shards")
+    sdk.outcome(VIDEO, "pending")  # every stream stays open until max_wait
+    client = sdk.make_client(max_connections=64, timeout=500)
+
+    async def many():
+        import asyncio
+
+        runs = (
+            client.run(VIDEO, input={"prompt": f"many {i}"}, on_progress=lambda p: None, max_wait=3000)
+            for i in range(24)
+        )
+        return await asyncio.gather(*runs, return_exceptions=True)
+
+    results = sdk.run_async(many())
+
+    assert {getattr(r, "error_id", r) for r in results} == {"WAIT_TIMEOUT"}
+    assert sleeps.delays == [], "no live wait fell back to polling"

@@ -44,15 +44,15 @@ class AsyncTransport:
         """An open streamed response; closed when the block ends (a caller that stops early frees it)."""
         if self.pools.is_closed:
             raise closed_error()
-        http = self.pools.first
-        try:
-            response = await http.send(build_request(http, request, self._config), stream=True)
-        except httpx.TransportError as exc:
-            raise StreamBroken(transport_failure(request, exc, self._config)) from None
-        try:
-            yield AsyncOpenStream(request, response, self._config)
-        finally:
-            await response.aclose()
+        async with self.pools.lease() as http:
+            try:
+                response = await http.send(build_request(http, request, self._config), stream=True)
+            except httpx.TransportError as exc:
+                raise StreamBroken(transport_failure(request, exc, self._config)) from None
+            try:
+                yield AsyncOpenStream(request, response, self._config)
+            finally:
+                await response.aclose()
 
     async def aclose(self) -> None:
         await self.pools.aclose()

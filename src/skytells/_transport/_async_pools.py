@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import importlib.util
 import math
 import sys
+from collections.abc import AsyncIterator
 
 import httpx
 
@@ -138,8 +140,19 @@ class AsyncPools:
 
     @property
     def first(self) -> httpx.AsyncClient:
-        """The shard a single long request (an event stream) uses."""
+        """The first shard."""
         return self.shards[0]
+
+    @contextlib.asynccontextmanager
+    async def lease(self) -> AsyncIterator[httpx.AsyncClient]:
+        """A shard for one long request (an event stream), counted busy while it is open, so many
+        concurrent streams spread over the shards as requests do."""
+        index = self._pick()
+        self._in_flight[index] += 1
+        try:
+            yield self.shards[index]
+        finally:
+            self._in_flight[index] -= 1
 
     @property
     def is_closed(self) -> bool:
