@@ -1,11 +1,13 @@
 """Per-call overhead of the SDK: `predictions.get` in a loop against the emulator.
 
 Compares calls per second of our SkytellsClient, a raw httpx.Client doing the same GET and JSON decode
-(the limit for an SDK built on httpx), and the published skytells 1.0.0 (urllib, in its own venv).
+(the limit for an SDK built on httpx), and the published skytells 1.0.0 (urllib, in its own venv); and
+for the async path, our AsyncSkytellsClient against a raw httpx.AsyncClient (calls awaited one after
+another on one event loop).
 The emulator runs in its own process; each client runs in its own process too, one after another,
 in rounds, and the best round of each is reported. Wall-clock rates depend on the emulator and on
 whatever else the machine runs; the client's CPU time per call (also reported) isolates the SDK's own
-overhead. Target: ours >= 0.9x raw httpx.
+overhead. Target: ours >= 0.9x raw httpx (the async client is compared with the raw async client).
 
     .venv/bin/python benchmarks/sdk_overhead.py [--calls 3000] [--rounds 3] [--skip-published]
 """
@@ -25,28 +27,53 @@ sys.path.insert(0, str(REPO / "tests" / "conformance"))  # for published_env
 KEY = "sk-test-benchmark-overhead"
 
 WORKER = r"""
-import json, sys, time
+import asyncio, json, sys, time
 kind, base, key, pid, calls = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+url = f"{base}/predictions/{pid}"
+headers = {"x-api-key": key, "Content-Type": "application/json"}
 if kind == "raw-httpx":
     import httpx
-    http = httpx.Client(headers={"x-api-key": key, "Content-Type": "application/json"})
-    url = f"{base}/predictions/{pid}"
+    http = httpx.Client(headers=headers)
     def call():
         r = http.get(url)
         r.raise_for_status()
         return r.json()
+elif kind == "raw-httpx-async":
+    import httpx
+    http = httpx.AsyncClient(headers=headers)
+    async def call():
+        r = await http.get(url)
+        r.raise_for_status()
+        return r.json()
+elif kind == "sdk-async":
+    from skytells import AsyncSkytellsClient
+    client = AsyncSkytellsClient(key, base_url=base)
+    def call():
+        return client.predictions.get(pid)
 else:
     from skytells import SkytellsClient
     client = SkytellsClient(key, base_url=base)
     def call():
         return client.predictions.get(pid)
-assert call()["id"] == pid
-for _ in range(min(200, calls // 10)):
-    call()
-start, cpu = time.perf_counter(), time.process_time()
-for _ in range(calls):
-    call()
-elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+
+async def calls_async(n):  # an async client's calls, awaited one after another on one event loop
+    for _ in range(n):
+        await call()
+
+def timed(n):
+    start, cpu = time.perf_counter(), time.process_time()
+    if kind.endswith("async"):
+        loop.run_until_complete(calls_async(n))
+    else:
+        for _ in range(n):
+            call()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+loop = asyncio.new_event_loop()
+first = loop.run_until_complete(call()) if kind.endswith("async") else call()
+assert first["id"] == pid
+timed(min(200, calls // 10))
+elapsed, cpu = timed(calls)
 print(json.dumps({"calls_per_s": calls / elapsed, "cpu_us_per_call": cpu / calls * 1e6}))
 """
 
@@ -85,6 +112,8 @@ def main() -> int:
         clients = {"raw httpx.Client": (sys.executable, "raw-httpx"), "ours": (sys.executable, "sdk")}
         if published is not None:
             clients["published 1.0.0"] = (published, "sdk")
+        clients["raw httpx.AsyncClient"] = (sys.executable, "raw-httpx-async")
+        clients["ours (async)"] = (sys.executable, "sdk-async")
         best: dict[str, float] = {name: 0.0 for name in clients}
         cpu: dict[str, float] = {name: float("inf") for name in clients}
         for round_no in range(1, args.rounds + 1):
@@ -92,13 +121,14 @@ def main() -> int:
             for name, (python, kind) in order if round_no % 2 else order[::-1]:
                 rate, us = measure(python, kind, emu.base_url, pid, args.calls)
                 best[name], cpu[name] = max(best[name], rate), min(cpu[name], us)
-                print(f"round {round_no}: {name:<18} {rate:8.0f} calls/s {us:8.0f} us CPU/call", flush=True)
-    raw = best["raw httpx.Client"]
+                print(f"round {round_no}: {name:<22} {rate:8.0f} calls/s {us:8.0f} us CPU/call", flush=True)
     print(f"\npredictions.get, {args.calls} sequential calls, best of {args.rounds} rounds")
-    print(f"{'client':<18} {'calls/s':>9} {'x raw httpx':>12} {'CPU us/call':>12} {'x raw (CPU)':>12}")
+    print(f"{'client':<22} {'calls/s':>9} {'x raw httpx':>12} {'CPU us/call':>12} {'x raw (CPU)':>12}")
     for name, rate in best.items():
-        cpu_ratio = cpu["raw httpx.Client"] / cpu[name]
-        print(f"{name:<18} {rate:9.0f} {rate / raw:12.2f} {cpu[name]:12.0f} {cpu_ratio:12.2f}")
+        raw = "raw httpx.AsyncClient" if "async" in name.lower() else "raw httpx.Client"  # its own kind
+        cpu_ratio = cpu[raw] / cpu[name]
+        print(f"{name:<22} {rate:9.0f} {rate / best[raw]:12.2f} {cpu[name]:12.0f} {cpu_ratio:12.2f}")
+    raw = best["raw httpx.Client"]
     ours_cpu = cpu["raw httpx.Client"] / cpu["ours"]
     verdict = "met" if best["ours"] >= 0.9 * raw else "MISSED"
     print(
@@ -107,6 +137,11 @@ def main() -> int:
     )
     if "published 1.0.0" in best:
         print(f"ours vs published 1.0.0: {best['ours'] / best['published 1.0.0']:.2f}x calls/s")
+    async_cpu = cpu["raw httpx.AsyncClient"] / cpu["ours (async)"]
+    print(
+        f"ours (async) vs raw httpx.AsyncClient: {best['ours (async)'] / best['raw httpx.AsyncClient']:.2f}x "
+        f"calls/s, {async_cpu:.2f}x by CPU"
+    )
     print(time.strftime("measured %Y-%m-%d %H:%M UTC", time.gmtime()))
     return 0
 

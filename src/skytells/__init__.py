@@ -60,6 +60,7 @@ from .types._options import DEFAULT_TIMEOUT_MS
 
 if TYPE_CHECKING:
     from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
+    from ._resources._files import file_input
     from ._resources.chat import (
         AsyncChat,
         AsyncChatCompletions,
@@ -123,6 +124,7 @@ for _module, _names in {
     "._resources.embeddings": ("AsyncEmbeddings", "Embeddings"),
     "._resources.responses": ("AsyncResponseStream", "AsyncResponses", "ResponseStream", "Responses"),
     "._resources.safety": ("AsyncSafety", "Safety"),
+    "._resources._files": ("file_input",),
     ".types.chat": ("ChatCompletion", "ChatCompletionChunk"),
     ".types.embeddings": ("CreateEmbeddingResponse", "Embedding"),
     ".types.responses": ("Response", "ResponseStreamEvent"),
@@ -222,6 +224,7 @@ __all__ = [
     "WebhookVerificationError",
     "__version__",
     "create_client",
+    "file_input",
 ]
 
 

@@ -14,6 +14,7 @@ from ._core._config import resolve_config
 from ._resources.deprecated import AsyncDeprecatedMethods
 from ._resources.models import AsyncModelsAPI
 from ._resources.predictions import AsyncPredictionMethods, AsyncPredictionsAPI
+from ._telemetry import telemetry_for
 from ._transport._async import AsyncTransport
 from .types._options import DEFAULT_TIMEOUT_MS, ClientOptions, RetryOptions
 
@@ -22,9 +23,8 @@ __all__ = ["AsyncModelsAPI", "AsyncPredictionsAPI", "AsyncSkytellsClient"]
 
 class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseClient):
     """The asyncio Skytells client: the methods of :class:`SkytellsClient` as coroutines
-    (``queue()`` stays synchronous), on native ``httpx.AsyncClient`` connection pools split into
-    small shards that run on asyncio's own transports; an ``http_client`` you pass is used as the
-    only pool.
+    (``queue()`` stays synchronous), on httpx's connection pools (httpcore) split into small shards
+    that run on asyncio's own transports; an ``http_client`` you pass is used instead, as it is.
 
     >>> async with AsyncSkytellsClient() as client:
     ...     results = await asyncio.gather(*(client.run("flux-pro", input={"prompt": p}) for p in prompts))
@@ -42,6 +42,7 @@ class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseCl
         http_client: httpx.AsyncClient | None = None,
         max_connections: int | None = None,
         max_keepalive_connections: int | None = None,
+        telemetry: Any = None,
     ) -> None:
         config = resolve_config(
             api_key,
@@ -53,9 +54,10 @@ class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseCl
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
         )
+        tracing = telemetry_for(telemetry, config.base_url)  # None: traced once a tracer provider is set
         super().__init__(config)
         self._transport = AsyncTransport(config, http_client)
-        self._driver = AsyncDriver(self._transport)
+        self._driver = AsyncDriver(self._transport, tracing)
         self.predictions = AsyncPredictionsAPI(self)
         self.models = AsyncModelsAPI(self)
         # the Inference API loads with the first client, not with the SDK

@@ -20,6 +20,7 @@ from ._core._effects import Flow, Listen, Notify, Request, Sleep, StreamEnd
 from ._core._event_stream import EventStream
 from ._core._sse import StreamEvent
 from ._exceptions import SkytellsError
+from ._telemetry import OFF, Telemetry
 from ._transport import StreamBroken
 from ._transport._async import AsyncTransport
 
@@ -30,11 +31,26 @@ class AsyncDriver:
     """Performs the effects a flow yields: requests on the transport, sleeps, callbacks (awaited
     when they return an awaitable)."""
 
-    def __init__(self, transport: AsyncTransport) -> None:
+    def __init__(self, transport: AsyncTransport, telemetry: Telemetry = OFF) -> None:
         self.transport = transport
+        self.telemetry = telemetry
 
     async def drive(self, flow: Flow[_T]) -> _T:
-        """Run ``flow`` to its end and return its result (its errors propagate)."""
+        """Run ``flow`` to its end and return its result (its errors propagate), in a span when traced."""
+        operation = self.telemetry.operation(flow)
+        if operation is None:
+            return await self._drive(flow, None)
+        with operation:
+            result: _T = operation.result(await self._drive(flow, operation))
+            return result
+
+    async def _send(self, request: Request, operation: Any) -> Any:
+        if operation is None:
+            return await self.transport.send(request)
+        with operation.attempt(request) as attempt:
+            return attempt.done(await self.transport.send(request))
+
+    async def _drive(self, flow: Flow[_T], operation: Any) -> _T:
         answer: Any = None
         listeners: dict[int, Listener] = {}
         closing = False
@@ -46,7 +62,7 @@ class AsyncDriver:
                     result: _T = stop.value
                     return result
                 if isinstance(effect, Request):
-                    answer = await self.transport.send(effect)
+                    answer = await self._send(effect, operation)
                 elif isinstance(effect, Sleep):
                     await sleep(effect.seconds, effect.signal)
                     answer = None
@@ -72,13 +88,31 @@ class AsyncDriver:
 
     async def stream(self, machine: EventStream) -> AsyncGenerator[StreamEvent, None]:
         """The events of ``machine``'s stream as they arrive; the connection closes when the caller
-        stops iterating (or closes the iterator)."""
+        stops iterating (or closes the iterator). Traced: one span for the stream, a child per connection."""
+        operation = self.telemetry.stream(machine)
+        async with contextlib.aclosing(self._stream(machine, operation)) as events:
+            if operation is None:
+                async for event in events:
+                    yield event
+                return
+            with operation:
+                async for event in events:
+                    operation.event(event)
+                    yield event
+
+    async def _stream(self, machine: EventStream, operation: Any) -> AsyncGenerator[StreamEvent, None]:
         while True:
             if machine.retry_in is not None:
                 await sleep(machine.retry_in, machine.signal)
                 machine.waited()
             try:
-                async with self.transport.stream(machine.request()) as response:
+                request = machine.request()
+                attempt: Any = (
+                    operation.attempt(request) if operation is not None else contextlib.nullcontext()
+                )
+                async with attempt, self.transport.stream(request) as response:
+                    if operation is not None:
+                        attempt.opened(response.status, response.headers)
                     if not machine.is_event_stream(response.status, response.headers):
                         events = machine.not_a_stream(await response.read())
                         if machine.retry_in is not None:

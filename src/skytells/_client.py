@@ -18,6 +18,7 @@ from ._resources.deprecated import DeprecatedMethods
 from ._resources.models import ModelsAPI
 from ._resources.predictions import PredictionMethods, PredictionsAPI
 from ._sync_driver import SyncDriver
+from ._telemetry import telemetry_for
 from ._transport import SyncTransport
 from .types._options import DEFAULT_TIMEOUT_MS, ClientOptions, RetryOptions
 
@@ -46,6 +47,7 @@ class SkytellsClient(PredictionMethods, DeprecatedMethods, BaseClient):
         http_client: httpx.Client | None = None,
         max_connections: int | None = None,
         max_keepalive_connections: int | None = None,
+        telemetry: Any = None,
     ) -> None:
         config = resolve_config(
             api_key,
@@ -57,9 +59,10 @@ class SkytellsClient(PredictionMethods, DeprecatedMethods, BaseClient):
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
         )
+        tracing = telemetry_for(telemetry, config.base_url)  # None: traced once a tracer provider is set
         super().__init__(config)
         self._transport = SyncTransport(config, http_client)
-        self._driver = SyncDriver(self._transport)
+        self._driver = SyncDriver(self._transport, tracing)
         self.predictions = PredictionsAPI(self)
         self.models = ModelsAPI(self)
         # the Inference API loads with the first client, not with the SDK

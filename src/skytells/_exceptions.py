@@ -17,7 +17,8 @@
     ├── WaitTimeoutError          WAIT_TIMEOUT 408, ``max_wait`` elapsed (.prediction: the last state)
     ├── AbortedError              ABORTED, the abort signal was set
     ├── DispatchError             some queued sends failed (.predictions, .errors)
-    └── WebhookVerificationError  WEBHOOK_SIGNATURE_INVALID 401 / INVALID_JSON 400
+    └── WebhookVerificationError  WEBHOOK_SIGNATURE_INVALID 401 / WEBHOOK_TIMESTAMP_EXPIRED 400 /
+                                  INVALID_JSON 400
 
 Catch by kind (``except RateLimitError``) or compare ``error_id`` with :class:`ApiErrorId`.
 """
@@ -222,6 +223,7 @@ _BY_ID: dict[str, type[SkytellsError]] = {
     "WAIT_TIMEOUT": WaitTimeoutError,
     "ABORTED": AbortedError,
     "WEBHOOK_SIGNATURE_INVALID": WebhookVerificationError,
+    "WEBHOOK_TIMESTAMP_EXPIRED": WebhookVerificationError,
 }
 
 _BY_STATUS: dict[int, type[SkytellsError]] = {

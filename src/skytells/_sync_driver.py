@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import queue
 import threading
 import time
@@ -18,6 +19,7 @@ from ._core._effects import Flow, Listen, Notify, Request, Sleep, StreamEnd
 from ._core._event_stream import EventStream
 from ._core._sse import StreamEvent
 from ._exceptions import SkytellsError
+from ._telemetry import OFF, Telemetry
 from ._transport import StreamBroken, SyncTransport
 
 _T = TypeVar("_T")
@@ -26,11 +28,26 @@ _T = TypeVar("_T")
 class SyncDriver:
     """Performs the effects a flow yields: requests on the transport, sleeps, callbacks."""
 
-    def __init__(self, transport: SyncTransport) -> None:
+    def __init__(self, transport: SyncTransport, telemetry: Telemetry = OFF) -> None:
         self.transport = transport
+        self.telemetry = telemetry
 
     def drive(self, flow: Flow[_T]) -> _T:
-        """Run ``flow`` to its end and return its result (its errors propagate)."""
+        """Run ``flow`` to its end and return its result (its errors propagate), in a span when traced."""
+        operation = self.telemetry.operation(flow)
+        if operation is None:
+            return self._drive(flow, None)
+        with operation:
+            result: _T = operation.result(self._drive(flow, operation))
+            return result
+
+    def _send(self, request: Request, operation: Any) -> Any:
+        if operation is None:
+            return self.transport.send(request)
+        with operation.attempt(request) as attempt:
+            return attempt.done(self.transport.send(request))
+
+    def _drive(self, flow: Flow[_T], operation: Any) -> _T:
         answer: Any = None
         listeners: dict[int, Listener] = {}
         try:
@@ -41,7 +58,7 @@ class SyncDriver:
                     result: _T = stop.value
                     return result
                 if isinstance(effect, Request):
-                    answer = self.transport.send(effect)
+                    answer = self._send(effect, operation)
                 elif isinstance(effect, Sleep):
                     sleep(effect.seconds, effect.signal)
                     answer = None
@@ -61,13 +78,32 @@ class SyncDriver:
         self, machine: EventStream, stop: threading.Event | None = None
     ) -> Generator[StreamEvent, None, None]:
         """The events of ``machine``'s stream as they arrive; the connection closes when the caller
-        stops iterating (or, given ``stop``, after the first chunk that arrives once it is set)."""
+        stops iterating (or, given ``stop``, after the first chunk that arrives once it is set).
+        Traced: one span for the whole stream, a child per connection."""
+        operation = self.telemetry.stream(machine)
+        if operation is None:
+            yield from self._stream(machine, None, stop)
+            return
+        with operation:
+            for event in self._stream(machine, operation, stop):
+                operation.event(event)
+                yield event
+
+    def _stream(
+        self, machine: EventStream, operation: Any, stop: threading.Event | None
+    ) -> Iterator[StreamEvent]:
         while True:
             if machine.retry_in is not None:
                 sleep(machine.retry_in, machine.signal)
                 machine.waited()
             try:
-                with self.transport.stream(machine.request()) as response:
+                request = machine.request()
+                attempt: Any = (
+                    operation.attempt(request) if operation is not None else contextlib.nullcontext()
+                )
+                with attempt, self.transport.stream(request) as response:
+                    if operation is not None:
+                        attempt.opened(response.status, response.headers)
                     if not machine.is_event_stream(response.status, response.headers):
                         events = machine.not_a_stream(response.read())
                         if machine.retry_in is not None:
@@ -108,8 +144,10 @@ class Listener:
         self._items: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._end: StreamEnd | None = None
+        # in the flow's context, so that a traced stream's span is a child of the call's span
+        context = contextvars.copy_context()
         self._thread = threading.Thread(
-            target=self._read, args=(driver, machine), name="skytells-events", daemon=True
+            target=context.run, args=(self._read, driver, machine), name="skytells-events", daemon=True
         )
         self._thread.start()
 

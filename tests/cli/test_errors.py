@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from skytells._cli._app import cli as skytells_cli
-from tests.cli.cli_support import Invoke, free_port, parse_json
+from skytells._cli._secrets import REDACTED
+from tests.cli.cli_support import Invoke, parse_json, refused_url
 
 
 def test_no_api_key_is_an_authentication_error_with_a_hint(cli: Invoke) -> None:
@@ -25,15 +27,16 @@ def test_a_rejected_key_exits_3_without_showing_the_key(cli: Invoke) -> None:
 
 
 def test_no_answer_from_the_api_is_a_network_error(cli: Invoke) -> None:
-    result = cli("models", "list", env={"SKYTELLS_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"})
+    with refused_url() as url:
+        result = cli("models", "list", env={"SKYTELLS_BASE_URL": url})
     assert result.exit_code == 7, result.output
     assert result.stderr.startswith("Error [NETWORK_ERROR]")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_base_url_option_overrides_the_environment(cli: Invoke, base_url: str) -> None:
-    broken = {"SKYTELLS_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"}
-    result = cli("models", "list", "--json", "--base-url", base_url, env=broken)
+    with refused_url() as url:
+        result = cli("models", "list", "--json", "--base-url", base_url, env={"SKYTELLS_BASE_URL": url})
     assert result.exit_code == 0, result.output
     assert parse_json(result)
 
@@ -130,3 +133,60 @@ def test_local_without_the_emulator_extra_says_what_to_install(
     result = cli("models", "list", "--local")
     assert result.exit_code == 1
     assert "pip install 'skytells[emulator]'" in result.stderr
+
+
+ECHOED = "upstream refused key {key} (echoed)"
+LIST_FAILS = {"method": "GET", "route": "/v1/predictions", "status": 500}
+ERROR_RULES = {
+    "list": (("predictions", "list"), LIST_FAILS),
+    "list-json": (("predictions", "list", "--json"), LIST_FAILS),
+    "run": (("run", "truefusion", "-i", "prompt=x"), {"route": "/v1/*", "status": 401}),
+}
+
+
+@pytest.mark.parametrize("key", ["sk-test-echoed-0123456789", "tok-test-not-shaped-like-a-key-42"])
+@pytest.mark.parametrize("case", list(ERROR_RULES))
+def test_a_key_the_server_echoes_in_an_error_is_never_printed(
+    cli: Invoke, emulator: Any, key: str, case: str
+) -> None:
+    """The server's error message holds the key (shaped like one or not); the error line hides it."""
+    args, rule = ERROR_RULES[case]
+    emulator.admin("POST", "/faults", {**rule, "message": ECHOED.format(key=key)})
+
+    result = cli(*args, env={"SKYTELLS_API_KEY": key})
+
+    assert result.exit_code in (1, 3), result.output
+    assert result.stdout == ""
+    assert "upstream refused key ***" in result.stderr, "the message is shown, the key masked"
+    assert key not in result.stderr and key[6:] not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "truefusion", "-i", "prompt=x"),
+        ("run", "truefusion", "-i", "prompt=x", "--json"),
+        ("predictions", "get", "{id}"),
+        ("predictions", "get", "{id}", "--json"),
+        ("predictions", "list", "--json"),
+    ],
+    ids=["run", "run-json", "get", "get-json", "list-json"],
+)
+def test_a_key_the_server_echoes_in_a_prediction_is_never_printed(
+    cli: Invoke, emulator: Any, api_key: str, args: tuple[str, ...]
+) -> None:
+    """A prediction whose failure message holds the key: tables, JSON and error lines show ``sk-***``."""
+    emulator.admin(
+        "POST",
+        "/faults",
+        {"action": "fail_prediction", "model": "truefusion", "message": ECHOED.format(key=api_key)},
+    )
+    failed = cli("run", "truefusion", "-i", "prompt=x", "--json")  # (itself one of the cases below)
+    prediction_id = json.loads(failed.stdout)["id"]
+
+    result = cli(*(arg.format(id=prediction_id) for arg in args))
+
+    printed = result.stdout + result.stderr
+    assert "upstream refused key" in printed, "the failure message is shown"
+    assert api_key not in printed and api_key[6:] not in printed
+    assert f"upstream refused key {REDACTED}" in printed

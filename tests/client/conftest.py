@@ -14,7 +14,6 @@ otherwise, so the same line drives both clients.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import threading
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator
@@ -25,6 +24,7 @@ import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsClient, SkytellsError
+from tests.wire_log import WireLog
 
 
 @dataclass
@@ -92,10 +92,11 @@ class Sleeps:
 class Harness:
     """What a behaviour test needs: a client of the mode under test and a way to drive it."""
 
-    def __init__(self, mode: str, emulator: Any, base_url: str, api_key: str) -> None:
+    def __init__(self, mode: str, emulator: Any, base_url: str, api_key: str, wire: WireLog) -> None:
         self.mode = mode
         self.is_async = mode == "async"
         self.emulator = emulator
+        self.wire = wire
         self.base_url = base_url
         self.api_key = api_key
         self.client_class: type[Any] = AsyncSkytellsClient if self.is_async else SkytellsClient
@@ -190,6 +191,14 @@ class Harness:
         http = self.http_client(**http_kwargs)
         return self.make_client(http_client=http, **kwargs), recorder
 
+    def client_on(self, transport: str, **kwargs: Any) -> Any:
+        """A client sending over `transport`: ``"own"`` (the pools it makes itself, on the asyncio
+        backend for the async client, as users get it) or ``"injected"`` (an httpx client passed in)."""
+        if transport == "own":
+            return self.make_client(**kwargs)
+        assert transport == "injected", transport
+        return self.make_client(http_client=self.http_client(), **kwargs)
+
     def mock_client(self, handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> Any:
         """A client whose transport is `handler`: only for what the emulator cannot produce."""
         http = self.http_client(transport=httpx.MockTransport(handler))
@@ -247,12 +256,22 @@ class Harness:
     # -- teardown -------------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close every client the test made (all of them, even after a failure), then the loop.
+
+        An error from ``close()`` / ``aclose()`` fails the test: closing is behaviour a user relies on.
+        """
+        errors: list[BaseException] = []
         for closer in reversed(self._closers):
-            with contextlib.suppress(Exception):
+            try:
                 closer()
+            except Exception as exc:
+                errors.append(exc)
         if self.loop is not None:
             self.loop.run_until_complete(self.loop.shutdown_asyncgens())
             self.loop.close()
+        if errors:
+            failures = "; ".join(repr(error) for error in errors)
+            raise AssertionError(f"closing the test's clients failed: {failures}") from errors[0]
 
 
 async def _awaited(value: Any) -> Any:
@@ -269,13 +288,21 @@ async def _collect_async(iterable: AsyncIterable[Any], limit: int | None) -> lis
 
 
 @pytest.fixture(params=["sync", "async"])
-def sdk(request: pytest.FixtureRequest, emulator: Any, base_url: str, api_key: str) -> Iterator[Harness]:
+def sdk(
+    request: pytest.FixtureRequest, emulator: Any, base_url: str, api_key: str, wire: WireLog
+) -> Iterator[Harness]:
     """The client under test (sync, then async) against a freshly reset emulator."""
-    harness = Harness(request.param, emulator, base_url, api_key)
+    harness = Harness(request.param, emulator, base_url, api_key, wire)
     try:
         yield harness
     finally:
         harness.close()
+
+
+@pytest.fixture(params=["own", "injected"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """Which transport `sdk.client_on` uses: the client's own, or an injected httpx client."""
+    return str(request.param)
 
 
 @pytest.fixture

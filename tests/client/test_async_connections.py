@@ -1,9 +1,10 @@
-"""The async client's own connections: httpcore on asyncio transports, split into shards.
+"""The async client's own connections: httpcore pools on asyncio transports, split into shards.
 
 Most behaviour of these connections is covered by every async test that uses the client's own pools.
 Here are the cases the emulator does not produce on its own, against small real servers on
 127.0.0.1: a body far larger than the read buffer, a server closing an idle keep-alive connection,
-TLS, a server that never answers, a refused connection, and a proxy from the environment.
+TLS, a server that never answers, a refused connection, and a stream left early. The backend is
+tested on a bare ``httpcore.AsyncConnectionPool`` (its public API), the rest through the client.
 """
 
 from __future__ import annotations
@@ -12,52 +13,23 @@ import asyncio
 import socket
 import ssl
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 
-import httpx
+import httpcore
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsError
-from skytells._transport._async_pools import STARTS_PER_TURN, _Ramp
-from skytells._transport._asyncio_backend import HIGH_WATER, use_asyncio_backend
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-@asynccontextmanager
-async def http_server(handler: Handler, tls: ssl.SSLContext | None = None) -> AsyncIterator[str]:
-    """A bare HTTP/1.1 server on 127.0.0.1 running `handler` per connection; yields its origin."""
-    server = await asyncio.start_server(handler, "127.0.0.1", 0, ssl=tls)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"{'https' if tls else 'http'}://{'localhost' if tls else '127.0.0.1'}:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
+from skytells._core._effects import Reply, Request
+from skytells._transport._async import STARTS_PER_TURN
+from skytells._transport._asyncio_backend import HIGH_WATER, AsyncioBackend
+from skytells._transport._httpx import shared_ssl_context
+from skytells._transport._ramp import Ramp
+from tests.client.bare_server import http_server, read_request, response
+from tests.waiting import wait_until_async
 
 
-async def read_request(reader: asyncio.StreamReader) -> bytes | None:
-    """One request's head (its body is skipped); None when the client closed the connection."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except (asyncio.IncompleteReadError, ConnectionError):
-        return None
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            await reader.readexactly(int(line.split(b":")[1]))
-    return head
-
-
-def response(body: bytes, *extra: str) -> bytes:
-    head = ["HTTP/1.1 200 OK", f"Content-Length: {len(body)}", "Content-Type: application/octet-stream"]
-    return ("\r\n".join([*head, *extra]) + "\r\n\r\n").encode() + body
-
-
-def backend_client(**kwargs: object) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(trust_env=False, **kwargs)  # type: ignore[arg-type]
-    use_asyncio_backend(client)
-    return client
+def backend_pool(**kwargs: object) -> httpcore.AsyncConnectionPool:
+    """An httpcore pool on the asyncio backend, as each shard of the client has."""
+    return httpcore.AsyncConnectionPool(network_backend=AsyncioBackend(), **kwargs)  # type: ignore[arg-type]
 
 
 async def test_a_body_many_times_the_read_buffer_arrives_whole_when_read_slowly():
@@ -69,10 +41,10 @@ async def test_a_body_many_times_the_read_buffer_arrives_whole_when_read_slowly(
         await writer.drain()
         writer.close()
 
-    async with http_server(handler) as origin, backend_client() as http:
+    async with http_server(handler) as origin, backend_pool() as http:
         async with http.stream("GET", origin + "/big") as streamed:
             parts = []
-            async for part in streamed.aiter_raw():
+            async for part in streamed.aiter_stream():
                 parts.append(part)
                 await asyncio.sleep(0)  # the consumer lags behind the socket
         assert b"".join(parts) == body
@@ -92,10 +64,10 @@ async def test_a_keep_alive_connection_the_server_closed_while_idle_is_replaced(
         await writer.wait_closed()
         closed.set()
 
-    async with http_server(handler) as origin, backend_client() as http:
-        assert (await http.get(origin + "/")).content == b"first"
+    async with http_server(handler) as origin, backend_pool() as http:
+        assert (await http.request("GET", origin + "/")).content == b"first"
         await closed.wait()
-        second = await http.get(origin + "/")
+        second = await http.request("GET", origin + "/")
     assert second.content == b"second"
     assert len(connections) == 2
 
@@ -120,17 +92,17 @@ async def test_a_close_the_loop_has_not_read_yet_is_still_seen_before_reuse():
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        async with backend_client() as http:
-            assert (await http.get(origin + "/")).content == b"first"
+        async with backend_pool() as http:
+            assert (await http.request("GET", origin + "/")).content == b"first"
             answered.set()
             assert closed.wait(10)  # blocks the loop: the FIN is in the kernel, unread by asyncio
-            assert (await http.get(origin + "/")).content == b"second"
+            assert (await http.request("GET", origin + "/")).content == b"second"
     finally:
         thread.join(10)
         listener.close()
 
 
-async def test_tls_connections_verify_the_server_and_expose_the_session(tmp_path):
+async def test_tls_connections_verify_the_server_and_expose_the_session(tmp_path, monkeypatch):
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -145,15 +117,30 @@ async def test_tls_connections_verify_the_server_and_expose_the_session(tmp_path
         writer.close()
 
     async with http_server(handler, tls=server_context) as origin:
-        async with backend_client(verify=client_context) as http:
-            answered = await http.get(origin + "/")
-            again = await http.get(origin + "/")
+        async with backend_pool(ssl_context=client_context) as http:
+            answered = await http.request("GET", origin + "/")
+            again = await http.request("GET", origin + "/")
             stream = answered.extensions["network_stream"]
             assert answered.content == again.content == b"over tls"
             assert stream.get_extra_info("ssl_object").version().startswith("TLS")
-        async with backend_client(verify=ssl.create_default_context()) as untrusting:
-            with pytest.raises(httpx.ConnectError):
-                await untrusting.get(origin + "/")
+        async with backend_pool(ssl_context=ssl.create_default_context()) as untrusting:
+            with pytest.raises(httpcore.ConnectError):
+                await untrusting.request("GET", origin + "/")
+
+        async with AsyncSkytellsClient("sk-test-tls", base_url=origin + "/v1") as client:
+            with pytest.raises(SkytellsError) as refused:  # the SDK's shared context does not know the CA
+                await client.models.list()
+        assert refused.value.error_id == "NETWORK_ERROR"
+
+        authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))  # read by the shared context
+        shared_ssl_context.cache_clear()
+        try:
+            async with AsyncSkytellsClient("sk-test-tls", base_url=origin + "/v1") as client:
+                reply = await client._transport.send(Request("GET", "/models", expect="bytes"))
+        finally:
+            shared_ssl_context.cache_clear()
+        assert isinstance(reply, Reply) and reply.content == b"over tls"
 
 
 async def test_a_server_that_never_answers_is_a_read_timeout():
@@ -161,9 +148,9 @@ async def test_a_server_that_never_answers_is_a_read_timeout():
         await read_request(reader)
         await reader.read()  # holds the connection until the client gives up
 
-    async with http_server(handler) as origin, backend_client(timeout=0.2) as http:
-        with pytest.raises(httpx.ReadTimeout):
-            await http.get(origin + "/")
+    async with http_server(handler) as origin, backend_pool() as http:
+        with pytest.raises(httpcore.ReadTimeout):
+            await http.request("GET", origin + "/", extensions={"timeout": {"read": 0.2}})
 
         client = AsyncSkytellsClient("sk-test-timeouts", base_url=origin + "/v1", timeout=200)
         with pytest.raises(SkytellsError) as info:
@@ -189,9 +176,32 @@ async def test_a_proxy_from_the_environment_is_used(emulator, api_key, monkeypat
     client = AsyncSkytellsClient(api_key, base_url="http://api.skytells.invalid/v1")
     try:
         models = await client.models.list()
+        (shard,) = client._transport.pools.shards
+        assert len(shard.proxied[emulator.root_url].connections) == 1 and not shard.direct.connections
     finally:
         await client.aclose()
     assert any(model["name"] for model in models)
+
+
+async def test_a_stream_left_early_closes_its_connection():
+    left = asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+        event = b'data: {"status": "processing"}\n\n'
+        writer.write(head.encode() + b"%x\r\n%s\r\n" % (len(event), event))
+        await writer.drain()
+        if await reader.read() == b"":  # the client closed the connection: the stream is not left open
+            left.set()
+        writer.close()
+
+    async with http_server(handler) as origin:
+        async with AsyncSkytellsClient("sk-test-streams", base_url=origin + "/v1") as client:
+            async for _ in client.stream_events("pred_1"):
+                break
+            await asyncio.wait_for(left.wait(), 5)
+            assert not client._transport.pools.shards[0].connections
 
 
 async def test_many_concurrent_runs_spread_over_the_shards_and_all_finish(base_url, api_key):
@@ -199,7 +209,7 @@ async def test_many_concurrent_runs_spread_over_the_shards_and_all_finish(base_u
         predictions = await asyncio.gather(
             *(client.run("gpt-5-mini", input={"prompt": f"burst {i}"}) for i in range(200))
         )
-        opened = [len(shard._transport._pool.connections) for shard in client._transport.pools.shards]
+        opened = [len(shard.connections) for shard in client._transport.pools.shards]
     assert [p["input"]["prompt"] for p in predictions] == [f"burst {i}" for i in range(200)]
     assert {p.status for p in predictions} == {"succeeded"}
     assert len(opened) == 8 and all(0 < count <= 8 for count in opened), opened
@@ -209,8 +219,8 @@ async def test_cancelling_a_held_create_frees_the_only_connection(emulator, base
     emulator.admin("POST", "/outcomes", json={"model": "flux-pro", "outcome": "pending", "count": 1})
     async with AsyncSkytellsClient(api_key, base_url=base_url, max_connections=1, timeout=5_000) as client:
         held = asyncio.create_task(client.predictions.create("flux-pro", {"prompt": "held"}, await_=True))
-        while emulator.admin("GET", "/outcomes"):  # the held create used the rule up: it is being held
-            await asyncio.sleep(0.01)
+        # the held create used the rule up: it is being held
+        await wait_until_async(lambda: not emulator.admin("GET", "/outcomes"), "the create to be held")
         held.cancel()
         with pytest.raises(asyncio.CancelledError):
             await held
@@ -232,7 +242,7 @@ async def test_calls_still_waiting_for_their_turn_when_the_client_closes_get_the
 
 
 async def test_a_burst_starts_a_few_requests_per_loop_turn_in_call_order():
-    ramp = _Ramp(per_turn=4)
+    ramp = Ramp(per_turn=4)
     turn = 0
 
     def tick() -> None:  # runs once per loop turn while the test lasts
@@ -264,7 +274,7 @@ async def test_a_burst_starts_a_few_requests_per_loop_turn_in_call_order():
 
 def test_the_ramp_starts_afresh_on_a_new_event_loop():
     """A client used under one `asyncio.run()` and then another must not wait on the first loop."""
-    ramp = _Ramp(per_turn=1)
+    ramp = Ramp(per_turn=1)
 
     abandoned: list[asyncio.Task[None]] = []
 
@@ -276,7 +286,7 @@ def test_the_ramp_starts_afresh_on_a_new_event_loop():
     first = asyncio.new_event_loop()
     first.run_until_complete(leave_one_waiting())
     first.close()
-    assert len(ramp._waiting) == 1
+    assert ramp.waiting == 1
     for task in abandoned:
         task._log_destroy_pending = False  # type: ignore[attr-defined]  # left on a closed loop on purpose
 

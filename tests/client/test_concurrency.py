@@ -1,4 +1,9 @@
-"""One sync client shared by threads; the async client under cancellation, timeouts and load."""
+"""One sync client shared by threads; the async client under cancellation, timeouts and load.
+
+The cancellation and timeout tests run over the async client's own pools (asyncio backend) and over an
+injected httpx client (the `transport` fixture), each limited to one connection, so a connection left
+checked out would make the next call wait.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import asyncio
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 
 from skytells import AsyncSkytellsClient, SkytellsClient, SkytellsError
 from tests.client.conftest import SHARED_TLS
+from tests.waiting import wait_until_async
 
 IMAGE = "flux-pro"
 
@@ -54,23 +61,31 @@ def _async_client(base_url, api_key, http=None, **kwargs):
     return AsyncSkytellsClient(api_key, base_url=base_url, http_client=http, **kwargs)
 
 
-def _pool_of_one(started: asyncio.Event | None = None) -> httpx.AsyncClient:
-    async def on_request(request: httpx.Request) -> None:
-        if started is not None:
-            started.set()
+@asynccontextmanager
+async def _one_connection(transport, base_url, api_key, **kwargs):
+    """An async client with a single connection: its own pools (``max_connections=1``, as users get
+    them) or an injected ``httpx.AsyncClient`` limited to one connection."""
+    http = None
+    if transport == "own":
+        kwargs["max_connections"] = 1
+    else:
+        http = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), verify=SHARED_TLS)
+    client = _async_client(base_url, api_key, http, **kwargs)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+        if http is not None:
+            await http.aclose()
 
-    return httpx.AsyncClient(
-        limits=httpx.Limits(max_connections=1), event_hooks={"request": [on_request]}, verify=SHARED_TLS
-    )
 
-
-async def test_cancelling_the_awaiting_task_leaves_no_connection_checked_out(emulator, base_url, api_key):
+async def test_cancelling_the_awaiting_task_leaves_no_connection_checked_out(
+    emulator, base_url, api_key, transport, wire
+):
     emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
-    started = asyncio.Event()
-    async with _pool_of_one(started) as http:
-        client = _async_client(base_url, api_key, http, timeout=5_000)
+    async with _one_connection(transport, base_url, api_key, timeout=5_000) as client:
         task = asyncio.create_task(client.run(IMAGE, input={"prompt": "held"}))
-        await started.wait()
+        await wait_until_async(wire.creates, "the create to reach the server")
 
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -78,17 +93,15 @@ async def test_cancelling_the_awaiting_task_leaves_no_connection_checked_out(emu
 
         models = await client.models.list()
         assert models, "the only pooled connection was freed"
-        await client.aclose()
 
 
 needs_asyncio_timeout = pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is 3.11+")
 
 
 @needs_asyncio_timeout
-async def test_asyncio_timeout_stops_a_wait_cleanly(emulator, base_url, api_key):
+async def test_asyncio_timeout_stops_a_wait_cleanly(emulator, base_url, api_key, transport):
     emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
-    async with _pool_of_one() as http:
-        client = _async_client(base_url, api_key, http, timeout=5_000)
+    async with _one_connection(transport, base_url, api_key, timeout=5_000) as client:
         created = await client.predictions.create({"model": IMAGE, "input": {"prompt": "x"}})
 
         with pytest.raises(TimeoutError):
@@ -96,33 +109,26 @@ async def test_asyncio_timeout_stops_a_wait_cleanly(emulator, base_url, api_key)
                 await client.wait(created, {"interval": 20})
 
         assert (await client.predictions.get(created["id"]))["status"] == "pending"
-        await client.aclose()
 
 
 @needs_asyncio_timeout
-async def test_asyncio_timeout_around_an_awaited_run(emulator, base_url, api_key):
+async def test_asyncio_timeout_around_an_awaited_run(emulator, base_url, api_key, transport):
     emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
-    async with _pool_of_one() as http:
-        client = _async_client(base_url, api_key, http, timeout=5_000)
-
+    async with _one_connection(transport, base_url, api_key, timeout=5_000) as client:
         with pytest.raises(TimeoutError):
             async with asyncio.timeout(0.3):
                 await client.run(IMAGE, input={"prompt": "held"})
 
         assert await client.models.get(IMAGE)
-        await client.aclose()
 
 
-async def test_wait_for_around_an_awaited_run_frees_the_connection(emulator, base_url, api_key):
+async def test_wait_for_around_an_awaited_run_frees_the_connection(emulator, base_url, api_key, transport):
     emulator.admin("POST", "/outcomes", json={"model": IMAGE, "outcome": "pending"})
-    async with _pool_of_one() as http:
-        client = _async_client(base_url, api_key, http, timeout=5_000)
-
+    async with _one_connection(transport, base_url, api_key, timeout=5_000) as client:
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(client.run(IMAGE, input={"prompt": "held"}), 0.3)
 
         assert await client.models.get(IMAGE)
-        await client.aclose()
 
 
 async def test_an_async_progress_callback_is_awaited(emulator, base_url, api_key):

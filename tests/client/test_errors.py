@@ -12,6 +12,7 @@ import pytest
 
 from skytells import ApiErrorId, SkytellsError
 from skytells import _exceptions as errors
+from tests.ports import refused_url
 
 IMAGE = "flux-pro"
 
@@ -150,28 +151,30 @@ def test_a_non_json_answer_is_server_error(sdk):
     assert "text/html" in f"{error} {error.details}"
 
 
-def test_a_dropped_connection_is_network_error(sdk):
+def test_a_dropped_connection_is_network_error(sdk, transport):
     _fault(sdk, action="drop")
+    client = sdk.client_on(transport)
 
-    error = sdk.error(lambda: sdk.client.models.list())
+    error = sdk.error(lambda: client.models.list())
 
     assert error.error_id == "NETWORK_ERROR"
     assert error.http_status == 0
     assert isinstance(error, errors.NetworkError)
 
 
-def test_a_refused_connection_is_network_error(sdk):
-    client = sdk.make_client(base_url="http://127.0.0.1:9/v1")
+def test_a_refused_connection_is_network_error(sdk, transport):
+    with refused_url() as url:
+        client = sdk.client_on(transport, base_url=url)
 
-    error = sdk.error(lambda: client.models.list())
+        error = sdk.error(lambda: client.models.list())
 
     assert error.error_id == "NETWORK_ERROR"
     assert error.http_status == 0
 
 
-def test_a_slow_answer_is_request_timeout(sdk):
+def test_a_slow_answer_is_request_timeout(sdk, transport):
     _fault(sdk, action="latency", latency_ms=3000)
-    client = sdk.make_client(timeout=200)
+    client = sdk.client_on(transport, timeout=200)
 
     error = sdk.error(lambda: client.models.list())
 

@@ -259,7 +259,10 @@ def shapes(base: str, key: str) -> dict[str, Any]:
     out["Prediction.outputs"] = shape(run.outputs())
     out["Prediction.raw"] = shape(run.raw())
     out["queue"] = shape(client.queue({"model": model, "input": inp}))
-    out["dispatch"] = shape(client.dispatch())
+    dispatched = client.dispatch()
+    out["dispatch"] = shape(dispatched)
+    for item in dispatched:  # finished before the list below, so its newest item is comparable
+        client.wait(item, options=fast)
     out["stream_prediction"] = shape(client.stream_prediction(created["id"]))
     out["cancel_prediction"] = shape(client.cancel_prediction(created["id"]))
     out["Prediction.cancel"] = shape(run.cancel())

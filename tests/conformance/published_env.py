@@ -3,7 +3,8 @@
 Both live under ``.cache/`` in the repository (gitignored) and are built once:
 
 - ``.cache/published-py``: a virtual environment with ``skytells==1.0.0`` from the package index;
-- ``.cache/ts-sdk``: a folder with the npm package ``skytells`` installed.
+- ``.cache/ts-sdk``: a folder with the npm package ``skytells`` at ``TS_SDK_VERSION`` installed (pinned:
+  a new release changes nothing here until this pin is moved; a cache of another version is rebuilt).
 
 A build goes to a temporary sibling folder first and is renamed into place, so an interrupted install
 never leaves a half-built cache behind.
@@ -26,6 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 PUBLISHED_VERSION = "1.0.0"
+#: The npm package ``skytells`` the TypeScript scenario runs (the only release when this was pinned).
+TS_SDK_VERSION = "1.0.0"
 PY_ENV = CACHE / "published-py"
 TS_DIR = CACHE / "ts-sdk"
 
@@ -67,10 +70,19 @@ def node_tools() -> tuple[str, str] | None:
     return (node, npm) if node and npm else None
 
 
+def _installed_ts_version(folder: Path) -> str | None:
+    import json
+
+    package = folder / "node_modules" / "skytells" / "package.json"
+    try:
+        return str(json.loads(package.read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def ts_sdk_dir() -> Path:
-    """A folder whose ``node_modules`` holds the npm package ``skytells`` (installed on first use)."""
-    package = TS_DIR / "node_modules" / "skytells" / "package.json"
-    if package.exists():
+    """A folder whose ``node_modules`` holds npm ``skytells@TS_SDK_VERSION`` (installed on first use)."""
+    if _installed_ts_version(TS_DIR) == TS_SDK_VERSION:
         return TS_DIR
     tools = node_tools()
     if tools is None:
@@ -80,13 +92,16 @@ def ts_sdk_dir() -> Path:
     try:
         (staging / "package.json").write_text('{"name": "skytells-conformance", "private": true}\n')
         done = subprocess.run(
-            [tools[1], "install", "--no-audit", "--no-fund", "--loglevel=error", "skytells"],
+            [
+                *(tools[1], "install", "--no-audit", "--no-fund", "--loglevel=error", "--save-exact"),
+                f"skytells@{TS_SDK_VERSION}",
+            ],
             cwd=staging,
             capture_output=True,
             text=True,
         )
         if done.returncode != 0:
-            raise InstallError(f"npm install skytells failed: {done.stderr[-800:]}")
+            raise InstallError(f"npm install skytells@{TS_SDK_VERSION} failed: {done.stderr[-800:]}")
         shutil.rmtree(TS_DIR, ignore_errors=True)
         staging.rename(TS_DIR)
     finally:
@@ -94,12 +109,9 @@ def ts_sdk_dir() -> Path:
     return TS_DIR
 
 
-def ts_sdk_version() -> str:
-    """The version of the installed npm package ``skytells``."""
-    import json
-
-    package = ts_sdk_dir() / "node_modules" / "skytells" / "package.json"
-    return str(json.loads(package.read_text())["version"])
+def ts_sdk_version() -> str | None:
+    """The version of the npm package ``skytells`` installed in the cache (None when there is none)."""
+    return _installed_ts_version(TS_DIR)
 
 
 if __name__ == "__main__":

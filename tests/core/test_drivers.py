@@ -107,13 +107,18 @@ def test_the_key_never_shows_in_reprs_or_logs(caplog):
     assert FAKE_KEY not in repr(client) + repr(client._ctx.config)
 
 
+#: A poll interval no test outlives: a wait the abort did not interrupt fails on the test's timeout.
+AN_HOUR_MS = 3_600_000
+
+
+@pytest.mark.timeout(30)
 def test_sync_abort_signal_interrupts_a_poll_sleep():
     signal = threading.Event()
     answers = [ok({"id": "p1", "status": "processing"})]
     client, _ = sync_client(answers, [])
     threading.Timer(0.05, signal.set).start()
     with pytest.raises(AbortedError):
-        client.wait("p1", interval=60_000, signal=signal)
+        client.wait("p1", interval=AN_HOUR_MS, signal=signal)
 
 
 async def test_async_driver_same_behaviour():
@@ -138,6 +143,7 @@ async def test_async_driver_same_behaviour():
     await http.aclose()
 
 
+@pytest.mark.timeout(30)
 async def test_async_abort_with_an_asyncio_event():
     async def handle(request: httpx.Request) -> httpx.Response:
         return ok({"id": "p1", "status": "processing"})
@@ -147,7 +153,21 @@ async def test_async_abort_with_an_asyncio_event():
     signal = asyncio.Event()
     asyncio.get_running_loop().call_later(0.05, signal.set)
     with pytest.raises(AbortedError):
-        await client.wait("p1", {"interval": 60_000, "signal": signal})
+        await client.wait("p1", {"interval": AN_HOUR_MS, "signal": signal})
+    await http.aclose()
+
+
+@pytest.mark.timeout(30)
+async def test_async_abort_with_a_threading_event_set_by_another_thread():
+    async def handle(request: httpx.Request) -> httpx.Response:
+        return ok({"id": "p1", "status": "processing"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+    client = AsyncSkytellsClient(FAKE_KEY, base_url=BASE, http_client=http)
+    signal = threading.Event()
+    threading.Timer(0.05, signal.set).start()
+    with pytest.raises(AbortedError):
+        await client.wait("p1", {"interval": AN_HOUR_MS, "signal": signal})
     await http.aclose()
 
 

@@ -1,5 +1,6 @@
-"""``import skytells`` loads only what the sync client needs: asyncio, the async client and transport,
-the command line and the emulator load when first used (the names stay where they are)."""
+"""``import skytells`` loads only what the sync client needs: asyncio, the async client and transport
+(with anyio and httpcore), OpenTelemetry, the enums, the Inference API, the command line and the
+emulator load when first used (the names stay where they are)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 import subprocess
 import sys
 
-LAZY = ("asyncio", "skytells._async_client", "skytells._async_driver", "skytells._transport._async",
-        "skytells._cli", "skytells.emulator")  # fmt: skip
+LAZY = ("asyncio", "anyio", "httpcore", "opentelemetry", "skytells._async_client", "skytells._async_driver",
+        "skytells._transport._async", "skytells._telemetry._otel", "skytells._cli", "skytells.emulator",
+        "skytells.types._enums", "skytells._resources.chat", "skytells._resources.embeddings",
+        "skytells._resources.responses", "skytells._resources.safety")  # fmt: skip
 
 
 def _loaded_after(statement: str) -> set[str]:
@@ -20,7 +23,7 @@ def _loaded_after(statement: str) -> set[str]:
 def test_importing_the_sdk_loads_neither_asyncio_nor_the_async_client_cli_or_emulator() -> None:
     loaded = _loaded_after("import skytells")
     by_httpx = _loaded_after("import httpx")
-    assert "asyncio" not in by_httpx, "httpx itself loads asyncio: only our own modules can be checked"
+    assert not {"asyncio", "anyio", "httpcore"} & by_httpx, "httpx loads them: only ours can be checked"
     assert sorted(name for name in LAZY if name in loaded) == []
 
 
@@ -28,6 +31,16 @@ def test_the_async_names_load_on_first_use() -> None:
     loaded = _loaded_after("import skytells; skytells.AsyncSkytellsClient; from skytells import AsyncClient")
     assert {"asyncio", "skytells._async_client"} <= loaded
     assert "skytells.emulator" not in loaded and "skytells._cli" not in loaded
+
+
+def test_file_input_and_the_file_input_type_load_on_first_use() -> None:
+    import skytells
+    import skytells.types
+    from skytells._resources._files import file_input
+    from skytells.types._files import FileInput
+
+    assert skytells.file_input is file_input and skytells.types.FileInput is FileInput
+    assert "file_input" in dir(skytells) and "FileInput" in dir(skytells.types)
 
 
 def test_the_lazy_names_are_the_same_objects_and_listed() -> None:

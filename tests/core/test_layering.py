@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("skytells._version", "skytells._exceptions", "skytells.types"),
     ("skytells._core",),
     ("skytells._transport",),
-    ("skytells._sync_driver", "skytells._async_driver"),
+    ("skytells._sync_driver", "skytells._async_driver", "skytells._telemetry"),
     ("skytells._prediction", "skytells._results", "skytells.webhooks"),
     ("skytells._base_client", "skytells._resources"),
     ("skytells._client", "skytells._async_client"),

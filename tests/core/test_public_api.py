@@ -85,6 +85,7 @@ EXPECTED_ALL = [
     "WebhookVerificationError",
     "__version__",
     "create_client",
+    "file_input",
 ]
 
 #: every public name of the published skytells 1.0.0 package

@@ -22,6 +22,7 @@ DRIVERS_AND_CLIENTS = (
     "skytells._client",
     "skytells._async_client",
     "skytells._base_client",
+    "skytells._telemetry",
 )
 RULES = {
     "skytells._core": (*DRIVERS_AND_CLIENTS, "skytells._resources", "skytells._prediction"),

@@ -44,28 +44,31 @@ def create(http: httpx.Client, model: str = "truefusion-pro", **body: Any) -> di
 
 
 class LiveServer:
-    """uvicorn in a background thread on a free port."""
+    """uvicorn in a background thread, listening on a port the OS picked (bound here, never released)."""
 
     def __init__(self, app: Any, http: str = "auto") -> None:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", http=http
         )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
+        deadline = time.monotonic() + 20
         while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
             time.sleep(0.01)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(5)
+        self.sock.close()
 
     @property
     def url(self) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from skytells.emulator import EmulatorServer
 from tests.emulator.emulator_support import create, fast_config, wait_terminal
+from tests.waiting import wait_until
 
 
 def test_health(emulator: EmulatorServer, plain: httpx.Client) -> None:
@@ -125,8 +126,46 @@ def test_await_requests_are_released_by_a_reset(emulator: EmulatorServer, http: 
 
     thread = threading.Thread(target=held)
     thread.start()
-    while emulator.admin("GET", "/health")["in_flight"] == 0:
-        pass
+    wait_until(lambda: emulator.admin("GET", "/health")["in_flight"], "the held create")
     emulator.reset()
     thread.join(10)
     assert answers == [200]
+
+
+def test_a_reset_cuts_off_a_request_still_in_flight(emulator: EmulatorServer) -> None:
+    """A request still being served when the emulator is reset is answered 503 and leaves nothing behind."""
+    rule = {"route": "/v1/predictions", "action": "latency", "latency_ms": 600_000}
+    emulator.admin("POST", "/faults", rule)
+    answers: list[httpx.Response] = []
+
+    def late() -> None:
+        with httpx.Client(timeout=60, trust_env=False) as client:
+            headers = {"x-api-key": "sk-test-late-request"}
+            answers.append(client.get(emulator.base_url + "/predictions", headers=headers))
+
+    thread = threading.Thread(target=late)
+    thread.start()
+    wait_until(lambda: emulator.admin("GET", "/faults")["faults"][0]["matched"], "the request to be held")
+    emulator.reset()
+    thread.join(30)
+
+    (answer,) = answers
+    assert answer.status_code == 503
+    assert answer.json()["error"]["error_id"] == "SERVICE_UNAVAILABLE"
+    assert emulator.admin("GET", "/accounts") == [], "the cut-off request created its key's account"
+    assert emulator.admin("GET", "/health")["requests"] == 0
+
+
+def test_a_reset_cuts_off_a_request_whose_client_gave_up(emulator: EmulatorServer) -> None:
+    """A client that timed out leaves its request held by a fault; the reset ends it, so it never lands."""
+    rule = {"route": "/v1/predictions", "action": "latency", "latency_ms": 600_000}
+    emulator.admin("POST", "/faults", rule)
+    with httpx.Client(timeout=0.1, trust_env=False) as client, pytest.raises(httpx.TimeoutException):
+        client.get(emulator.base_url + "/predictions", headers={"x-api-key": "sk-test-gave-up"})
+    wait_until(lambda: emulator.admin("GET", "/faults")["faults"][0]["matched"], "the request to be held")
+    assert emulator.admin("GET", "/health")["requests"] == 1
+
+    emulator.reset()
+
+    assert emulator.admin("GET", "/health")["requests"] == 0
+    assert emulator.admin("GET", "/accounts") == []

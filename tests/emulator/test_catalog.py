@@ -329,6 +329,8 @@ def test_random_input_is_either_valid_or_an_input_error(entry: CatalogModel) -> 
         name: "https://example.com/in" if properties[name].get("format") == "uri" else "a prompt"
         for name in entry.input_schema["required"]
     }
+    for option in entry.input_schema.get("anyOf", ()):  # lipfusion: "video" or "image"
+        valid.setdefault(option["required"][0], "https://example.com/in")
     for i in range(60):
         picked = rng.sample(names, rng.randrange(1 if i % 4 == 1 else 3))
         inputs = {**(valid if i % 2 else {}), **{name: random_json(rng) for name in picked}}

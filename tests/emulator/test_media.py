@@ -29,8 +29,13 @@ def clear_caches() -> None:
 
 
 def minimal_inputs(model: CatalogModel) -> dict[str, Any]:
-    return {name: "https://example.com/x" if name in ("video", "audio") else "a test" for name in
-            model.input_schema.get("required", [])}  # fmt: skip
+    properties = model.input_schema.get("properties", {})
+    required = [
+        *model.input_schema.get("required", []),
+        *(option["required"][0] for option in model.input_schema.get("anyOf", ())),
+    ]
+    return {name: "https://example.com/x" if properties[name].get("format") == "uri" else "a test"
+            for name in required}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ format still opens in standard decoders."""
 
 from __future__ import annotations
 
+import base64
 import io
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -77,19 +78,45 @@ def test_a_deleted_prediction_has_no_files(http: httpx.Client, plain: httpx.Clie
     assert plain.get(done["output"][0]).status_code == 404
 
 
+def _png_uri(size: tuple[int, int] = (64, 48)) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 20, 20)).save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _sample_inputs(model: Any) -> dict[str, Any]:
+    """The model's required inputs, with an image for a model that shows its input image."""
+    required = model.input_schema.get("required", [])
+    inputs = {name: "https://example.com/x" if name in ("video", "audio") else "a plan" for name in required}
+    names = model.options.get("input_image") or ()
+    if names:
+        inputs["image" if "image" in names else names[0]] = _png_uri()
+    return inputs
+
+
 @pytest.mark.parametrize("model", [m for m in CATALOG.all() if m.predictable], ids=lambda m: m.slug)
 def test_the_plan_names_every_file_with_the_size_it_renders_to(model: Any) -> None:
-    required = model.input_schema.get("required", [])
-    inputs = CATALOG.validate(
-        model,
-        {name: "https://example.com/x" if name in ("video", "audio") else "a plan" for name in required},
-    )
+    inputs = CATALOG.validate(model, _sample_inputs(model))
     planned = media.plan(model, inputs)
     rendered = media.render(model, inputs)
     assert [(f.name, f.content_type, f.size) for f in planned] == [
         (f.name, f.content_type, f.size) for f in rendered.files
     ]
-    assert media.sizes_known(model, inputs)
+    # outputs that show file inputs cannot be sized without reading them: rendered at completion instead
+    assert media.sizes_known(model, inputs) is not media.uses_inputs(model, inputs)
+
+
+def test_an_edit_of_an_input_image_announces_the_exact_size_it_serves(
+    http: httpx.Client, plain: httpx.Client
+) -> None:
+    inputs = {"prompt": "Make it blue", "image": _png_uri((320, 200)), "num_outputs": 2}
+    done = wait_terminal(http, create(http, "truefusion-edit", input=inputs)["id"])
+
+    assert done["status"] == "succeeded"
+    for announced, url in zip(done["metadata"]["storage"]["files"], done["output"], strict=True):
+        data = plain.get(url).content
+        assert len(data) == announced["size"]
+        assert Image.open(io.BytesIO(data)).size == (512, 320)  # the input, enlarged: it shows
 
 
 @pytest.mark.parametrize(

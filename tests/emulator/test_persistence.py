@@ -19,6 +19,7 @@ import pytest
 from skytells.emulator import EmulatorServer
 from skytells.emulator.store import Store
 from tests.emulator.emulator_support import fast_config, wait_terminal
+from tests.waiting import wait_until
 
 KEY = {"x-api-key": "sk-test-persist"}
 
@@ -201,8 +202,7 @@ def test_stopping_answers_held_await_creates_at_once(plain: httpx.Client) -> Non
 
     thread = threading.Thread(target=held)
     thread.start()
-    while emu.admin("GET", "/health")["in_flight"] == 0:
-        pass
+    wait_until(lambda: emu.admin("GET", "/health")["in_flight"], "the held create")
     emu.stop()
     thread.join(10)
     assert answers == [(200, "pending")]

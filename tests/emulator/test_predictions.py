@@ -15,6 +15,7 @@ import pytest
 
 from skytells.emulator import EmulatorServer
 from tests.emulator.emulator_support import create, fast_config, wait_terminal
+from tests.waiting import wait_until
 
 #: ``created_at``/``updated_at``: microseconds and ``Z``; ``started_at``/``completed_at``: ``+00:00``
 #: (the protocol evidence's full prediction uses exactly these two forms).
@@ -117,11 +118,15 @@ def test_a_prediction_runs_to_success_with_real_files(http: httpx.Client, plain:
 
 def test_statuses_seen_by_a_poller_never_include_started(http: httpx.Client) -> None:
     created = create(http, model="truefusion-x")  # has a cold boot: pending, starting, processing
-    seen = []
-    while not seen or seen[-1] not in ("succeeded", "failed", "cancelled"):
+    seen: list[str] = []
+
+    def finished() -> bool:
         status = http.get(f"/predictions/{created['id']}").json()["status"]
         if not seen or seen[-1] != status:
             seen.append(status)
+        return status in ("succeeded", "failed", "cancelled")
+
+    wait_until(finished, "the prediction to finish", interval=0)
     assert seen[-1] == "succeeded"
     assert set(seen) <= {"pending", "starting", "processing", "succeeded"}
 
@@ -213,10 +218,8 @@ def test_cancel_releases_a_held_await_request(http: httpx.Client, emulator: Emul
 
     thread = threading.Thread(target=held_create)
     thread.start()
-    prediction_id = None
-    while prediction_id is None:
-        listed = http.get("/predictions").json()["data"]
-        prediction_id = listed[0]["id"] if listed else None
+    listed = wait_until(lambda: http.get("/predictions").json()["data"], "the held create")
+    prediction_id = listed[0]["id"]
     http.post(f"/predictions/{prediction_id}/cancel")
     thread.join(10)
 

@@ -9,6 +9,7 @@ import pytest
 
 from skytells import RateLimitError, SkytellsClient
 from skytells.emulator import EmulatorServer
+from skytells.emulator.openapi import openapi_document
 from tests.emulator.emulator_support import fast_config
 
 BODY = {"model": "truefusion", "input": {"prompt": "a kite"}}
@@ -49,6 +50,17 @@ def test_a_refused_create_stores_nothing(limited: EmulatorServer, http: httpx.Cl
     assert http.post("/predictions", json=BODY).status_code == 429
     limited.admin("POST", "/ratelimit", {"limit": 100})
     assert http.get("/predictions").json()["pagination"]["total"] == 0
+
+
+def test_a_file_fetched_with_a_key_counts_too(limited: EmulatorServer, http: httpx.Client) -> None:
+    """Files need no key, but one that is sent is counted: the 429 is in the files route's OpenAPI."""
+    created = http.post("/predictions", json={**BODY, "await": True}).json()
+    file_url = created["metadata"]["storage"]["files"][0]["url"]
+    for _ in range(3):
+        assert http.get(file_url).status_code == 200
+    assert http.get(file_url).status_code == 429
+    assert httpx.get(file_url).status_code == 200  # without a key: not counted
+    assert "429" in openapi_document()["paths"]["/v1/files/{prediction_id}/{name}"]["get"]["responses"]
 
 
 def test_keys_have_their_own_budget(limited: EmulatorServer, http: httpx.Client) -> None:

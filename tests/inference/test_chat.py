@@ -3,12 +3,13 @@ streams (joined, partial, closed early, aborted)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
 import pytest
 
-from skytells import AbortedError, ChatCompletion, ChatCompletionChunk, SkytellsError
+from skytells import AbortedError, AsyncSkytellsClient, ChatCompletion, ChatCompletionChunk, SkytellsError
 from tests.inference.inference_support import CHAT, HELLO, WEATHER_TOOL, chat, close, delta_text, take
 
 
@@ -289,3 +290,17 @@ def test_a_missing_model_is_refused_before_anything_is_sent(sdk):
     assert error.error_id == "SDK_ERROR"
     assert recorder.requests == []
     assert isinstance(error, SkytellsError)
+
+
+async def test_many_async_streams_stay_open_at_once(base_url, api_key):
+    """More streams than one connection shard holds (8) are open together, then all read to the end."""
+    async with AsyncSkytellsClient(api_key, base_url=base_url) as client:
+        streams = [
+            await client.chat.completions.create(
+                model=CHAT, messages=[{"role": "user", "content": f"Stream {i}"}], stream=True
+            )
+            for i in range(24)
+        ]  # every create has read its first chunk: all 24 are open now
+        texts = await asyncio.gather(*(stream.text() for stream in streams))
+
+    assert all(f"Stream {i}" in text for i, text in enumerate(texts))

@@ -10,12 +10,13 @@ file's text for plain string inputs. ``@@`` at the start stands for a literal ``
 
 from __future__ import annotations
 
-import base64
 import json
 import mimetypes
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from skytells import SkytellsError, file_input
 
 from ._errors import CliError, ExitCode
 
@@ -84,15 +85,17 @@ def read_file_value(name: str, path_text: str, spec: Mapping[str, Any]) -> str:
     path = Path(path_text).expanduser()
     if not path.is_file():
         raise invalid(f"input '{name}': file not found: {path_text}")
-    data = path.read_bytes()
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    mime = mimetypes.guess_type(path.name)[0] or ""
     wants_file = str(spec.get("format", "")).lower() in _FILE_FORMATS
     if not wants_file and mime.startswith("text/"):
         try:
-            return data.decode("utf-8")
+            return path.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             pass
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    try:
+        return file_input(path)  # the SDK's encoder: MIME type, size limit
+    except SkytellsError as error:
+        raise invalid(error.message.replace("Input 'file'", f"input '{name}'")) from None
 
 
 def _by_type(name: str, raw: str, kind: str | None, spec: Mapping[str, Any]) -> Any:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO, cast
 
 import click
 from rich import box
@@ -17,6 +18,7 @@ from rich.text import Text
 from skytells.types import TERMINAL_STATUSES
 
 from ._download import output_values
+from ._secrets import RedactingFile, redact_value
 
 STATUS_STYLES = {
     "succeeded": "green",
@@ -32,17 +34,22 @@ STATUS_STYLES = {
 
 
 def stdout() -> Console:
-    """A console on the current stdout (looked up per call, so test runners can capture it)."""
-    return Console(highlight=False, soft_wrap=False)
+    """A console on the current stdout (looked up per call, so test runners can capture it); keys redacted."""
+    return Console(file=_redacting(sys.stdout), highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    """A console on the current stderr; keys redacted."""
+    return Console(file=_redacting(sys.stderr), stderr=True, highlight=False)
+
+
+def _redacting(file: TextIO) -> IO[str]:
+    return cast("IO[str]", RedactingFile(file))  # a file as far as rich is concerned (write + the rest)
 
 
 def emit_json(value: Any) -> None:
-    """Print `value` as indented JSON on stdout, and nothing else."""
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """Print `value` as indented JSON on stdout, and nothing else (keys redacted)."""
+    click.echo(json.dumps(redact_value(value), indent=2, ensure_ascii=False, default=str))
 
 
 def count(n: int, noun: str) -> str:

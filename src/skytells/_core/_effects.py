@@ -23,7 +23,9 @@ _T = TypeVar("_T")
 class Request(Frozen):
     """One HTTP call. ``url`` is a path under the base URL or an absolute URL."""
 
-    __slots__ = ("method", "url", "params", "content", "headers", "auth", "timeout", "expect")  # noqa: RUF023
+    __slots__ = ("method", "url", "params", "content", "headers", "auth", "timeout", "expect", "labels")  # noqa: RUF023
+    #: ``labels`` is left out of comparison and hashing
+    _compared = ("method", "url", "params", "content", "headers", "auth", "timeout", "expect")
     method: str
     url: str
     params: Mapping[str, str] | None
@@ -36,6 +38,9 @@ class Request(Frozen):
     timeout: float | None
     #: expected body: "json" (parsed and checked) or "bytes" (a download)
     expect: str
+    #: what the request is about, for tracing (``model``, ``prediction.id``); never sent, never the input;
+    #: not compared
+    labels: Mapping[str, str] | None
 
     def __init__(
         self,
@@ -47,10 +52,11 @@ class Request(Frozen):
         auth: bool = True,
         timeout: float | None = None,
         expect: str = "json",
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self._init(
             method=method, url=url, params=params, content=content, headers=headers, auth=auth,
-            timeout=timeout, expect=expect,
+            timeout=timeout, expect=expect, labels=labels,
         )  # fmt: skip
 
     def replace(self, **changes: Any) -> Request:

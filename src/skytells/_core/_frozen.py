@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class Frozen:
@@ -19,13 +19,16 @@ class Frozen:
 
     #: the fields, in order (subclasses list them unsorted, hence their noqa)
     __slots__: tuple[str, ...] = ()
+    #: the fields compared and hashed, when not all of them (like a dataclass's ``compare=False``)
+    _compared: ClassVar[tuple[str, ...] | None] = None
 
     def _init(self, **values: Any) -> None:
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        names = self.__slots__ if self._compared is None else self._compared
+        return tuple(getattr(self, name) for name in names)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable; use replace()")

@@ -38,7 +38,8 @@ def require_model(model: Any) -> str:
 
 def post(ctx: Context, path: str, body: Mapping[str, Any], signal: Any = None) -> Flow[dict[str, Any]]:
     """POST ``body`` as JSON (with the client's retries) and return the JSON object answered."""
-    data = yield from send(ctx, Request("POST", path, content=encode_json(body)), signal)
+    request = Request("POST", path, content=encode_json(body), labels=_about(body))
+    data = yield from send(ctx, request, signal)
     return expect_object(data)
 
 
@@ -54,7 +55,12 @@ def expect_object(data: Any) -> dict[str, Any]:
 def stream_request(ctx: Context, path: str, body: Mapping[str, Any]) -> Request:
     """The opening request of a stream (after the key check every call gets)."""
     check_key(ctx.config)
-    return Request("POST", path, content=encode_json({**body, "stream": True}))
+    return Request("POST", path, content=encode_json({**body, "stream": True}), labels=_about(body))
+
+
+def _about(body: Mapping[str, Any]) -> dict[str, str] | None:
+    """The tracing labels of an Inference API request: its model (never its messages or input)."""
+    return {"model": body["model"]} if isinstance(body.get("model"), str) else None
 
 
 class InferenceStream(EventStream):

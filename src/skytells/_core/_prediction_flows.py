@@ -94,6 +94,7 @@ def create(
         content=encode_json(body),
         headers={"Idempotency-Key": ctx.new_key()},
         timeout=timeout,
+        labels={"model": str(body["model"])},
     )
     data = yield from send(ctx, request)
     return _prediction_dict(data)
@@ -110,20 +111,25 @@ def _prediction_dict(data: Any) -> dict[str, Any]:
 def get(ctx: Context, prediction: Mapping[str, Any] | str, signal: Any = None) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
     url = _action_url(ctx, prediction, "get", f"/predictions/{_q(pid)}")
-    return _prediction_dict((yield from send(ctx, Request("GET", url), signal)))
+    return _prediction_dict((yield from send(ctx, Request("GET", url, labels=_about(pid)), signal)))
 
 
 def cancel(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
     url = _action_url(ctx, prediction, "cancel", f"/predictions/{_q(pid)}/cancel")
-    return _prediction_dict((yield from send(ctx, Request("POST", url))))
+    return _prediction_dict((yield from send(ctx, Request("POST", url, labels=_about(pid)))))
 
 
 def delete(ctx: Context, prediction: Mapping[str, Any] | str) -> Flow[dict[str, Any]]:
     pid = prediction_id(prediction)
     url = _action_url(ctx, prediction, "delete", f"/predictions/{_q(pid)}")
-    data = yield from send(ctx, Request("DELETE", url))
+    data = yield from send(ctx, Request("DELETE", url, labels=_about(pid)))
     return data if isinstance(data, dict) else {"id": pid, "deleted": True}
+
+
+def _about(pid: str) -> dict[str, str]:
+    """The tracing labels of a request about one prediction."""
+    return {"prediction.id": pid}
 
 
 #: event names that end a prediction stream
@@ -160,7 +166,7 @@ def event_stream(
     """The stream machine of ``GET /predictions/{id}/stream`` (after the key check every call gets)."""
     check_key(ctx.config)
     pid = prediction_id(prediction)
-    request = Request("GET", f"/predictions/{_q(pid)}/stream")
+    request = Request("GET", f"/predictions/{_q(pid)}/stream", labels=_about(pid))
     return PredictionEventStream(request, ctx.config.api_key, last_event_id)
 
 

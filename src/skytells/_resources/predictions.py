@@ -38,6 +38,7 @@ from ..types._options import (
 )
 from ..types._pagination import PaginatedResponse
 from ._base import AsyncClientParts, SyncClientParts
+from ._files import aencode_body, encode_body
 
 __all__ = [
     "AsyncPredictionMethods",
@@ -162,6 +163,7 @@ class PredictionsAPI:
         body, sdk = create_call(
             payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
         )
+        body = encode_body(body)
         client = self._client
         data = client._driver.drive(flows.create(client._ctx, body, sdk, default_await=False))
         return _bind(Prediction, client, data)
@@ -231,6 +233,7 @@ class AsyncPredictionsAPI:
         body, sdk = create_call(
             payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
         )
+        body = await aencode_body(body)
         client = self._client
         data = await client._driver.drive(flows.create(client._ctx, body, sdk, default_await=False))
         return _bind(AsyncPrediction, client, data)
@@ -318,6 +321,7 @@ class PredictionMethods:
         'succeeded'
         """
         body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal, live)
+        body = encode_body(body)
         flow = flows.run(
             self._ctx,
             body,
@@ -353,6 +357,7 @@ class PredictionMethods:
         body, sdk = create_call(
             payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
         )
+        body = encode_body(body)
         return _bind(Prediction, self, self._driver.drive(flows.create(self._ctx, body, sdk)))
 
     def wait(
@@ -395,6 +400,7 @@ class PredictionMethods:
         ``queue("model", input=..., webhook=...)`` starts the prediction at once and returns it.
         """
         body, at_once = queue_call(payload, input, model, webhook, stream)
+        body = encode_body(body)
         if at_once:
             data = self._driver.drive(flows.create(self._ctx, body, default_await=False))
             return _bind(Prediction, self, data)
@@ -486,6 +492,7 @@ class AsyncPredictionMethods:
     ) -> AsyncPrediction:
         """Run a model and return the finished prediction (see :meth:`SkytellsClient.run`)."""
         body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal, live)
+        body = await aencode_body(body)
         flow = flows.run(
             self._ctx,
             body,
@@ -517,6 +524,7 @@ class AsyncPredictionMethods:
         body, sdk = create_call(
             payload, input, options, model, webhook, stream, await_, compatibility_check, auto_await
         )
+        body = await aencode_body(body)
         return _bind(AsyncPrediction, self, await self._driver.drive(flows.create(self._ctx, body, sdk)))
 
     async def wait(
@@ -554,10 +562,11 @@ class AsyncPredictionMethods:
         body, at_once = queue_call(payload, input, model, webhook, stream)
         if at_once:
             return self._create_now(body)
-        self._enqueue(body)
+        self._enqueue(encode_body(body))  # a queued file is read now: it may be closed by dispatch()
         return None
 
     async def _create_now(self, body: dict[str, Any]) -> AsyncPrediction:
+        body = await aencode_body(body)
         data = await self._driver.drive(flows.create(self._ctx, body, default_await=False))
         return _bind(AsyncPrediction, self, data)
 

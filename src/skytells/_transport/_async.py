@@ -1,4 +1,5 @@
-"""The async client's transport: :class:`AsyncPools` behind ``send`` and ``stream``.
+"""The async client's transport: its own :class:`AsyncPools`, or the ``http_client`` you pass, behind
+``send`` and ``stream``.
 
 >>> transport = AsyncTransport(config)
 >>> await transport.send(Request("GET", "/models"))
@@ -16,7 +17,17 @@ import httpx
 from .._core._config import Config
 from .._core._effects import Failure, Reply, Request
 from ._async_pools import AsyncPools
-from ._httpx import StreamBroken, build_request, closed_error, reply_of, transport_failure
+from ._httpcore import CORE_ERRORS
+from ._httpx import StreamBroken, closed_error, reply_of, transport_failure
+from ._passed_client import PassedClient
+from ._ramp import Ramp
+
+__all__ = ["STARTS_PER_TURN", "AsyncOpenStream", "AsyncTransport"]
+
+#: requests that may start in one turn of the event loop (see :class:`~skytells._transport._ramp.Ramp`)
+STARTS_PER_TURN = 16
+#: what a request that got no (whole) response raises: httpx's errors, or httpcore's from the pools
+TRANSPORT_ERRORS = (httpx.TransportError, *CORE_ERRORS)
 
 
 class AsyncTransport:
@@ -24,7 +35,10 @@ class AsyncTransport:
 
     def __init__(self, config: Config, http_client: httpx.AsyncClient | None = None) -> None:
         self._config = config
-        self.pools = AsyncPools(config, http_client)
+        self.pools: AsyncPools | PassedClient = (
+            AsyncPools(config) if http_client is None else PassedClient(http_client, config)
+        )
+        self._ramp = Ramp(STARTS_PER_TURN)
 
     @property
     def is_closed(self) -> bool:
@@ -32,10 +46,13 @@ class AsyncTransport:
 
     async def send(self, request: Request) -> Reply | Failure:
         """One request, read in full: its :class:`Reply`, or a :class:`Failure` when none came."""
-        started = time.perf_counter()  # AsyncPools.send raises the closed error
+        started = time.perf_counter()
+        await self._ramp.start()
+        if self.pools.is_closed:  # also when closed while this call waited for its turn
+            raise closed_error()
         try:
-            response = await self.pools.send(request, self._config)
-        except httpx.TransportError as exc:
+            response = await self.pools.send(request)
+        except TRANSPORT_ERRORS as exc:
             return transport_failure(request, exc, self._config)
         return reply_of(request, response, started)
 
@@ -44,17 +61,15 @@ class AsyncTransport:
         """An open streamed response; closed when the block ends (a caller that stops early frees it)."""
         if self.pools.is_closed:
             raise closed_error()
-        async with self.pools.lease() as http:
+        async with contextlib.AsyncExitStack() as opened:
             try:
-                response = await http.send(build_request(http, request, self._config), stream=True)
-            except httpx.TransportError as exc:
+                response = await opened.enter_async_context(self.pools.stream(request))
+            except TRANSPORT_ERRORS as exc:
                 raise StreamBroken(transport_failure(request, exc, self._config)) from None
-            try:
-                yield AsyncOpenStream(request, response, self._config)
-            finally:
-                await response.aclose()
+            yield AsyncOpenStream(request, response, self._config)
 
     async def aclose(self) -> None:
+        """Close the pools (not an ``http_client`` the caller passed in)."""
         await self.pools.aclose()
 
 
@@ -72,7 +87,7 @@ class AsyncOpenStream:
         try:
             async for chunk in self._response.aiter_bytes():
                 yield chunk
-        except httpx.TransportError as exc:
+        except TRANSPORT_ERRORS as exc:
             raise StreamBroken(transport_failure(self._request, exc, self._config)) from None
 
     async def read(self) -> Reply:

@@ -9,12 +9,11 @@ transport asks for back-pressure, and ``is_readable`` is answered from what the 
 (data or a close from the server) and one ``poll`` of the socket for what the loop has not read yet.
 
 Under any other event loop (trio) and for what it does not cover (socket options, Unix sockets) it
-hands the call to httpcore's own backend.
+hands the call to httpcore's public ``AnyIOBackend`` (anyio runs on asyncio and trio alike).
 
 Example::
 
-    client = httpx.AsyncClient()
-    use_asyncio_backend(client)
+    pool = httpcore.AsyncConnectionPool(network_backend=AsyncioBackend())
 """
 
 from __future__ import annotations
@@ -28,10 +27,10 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpcore
-import httpx
-from httpcore._utils import is_socket_readable
 
-__all__ = ["AsyncioBackend", "use_asyncio_backend"]
+from ._readable import is_socket_readable
+
+__all__ = ["AsyncioBackend"]
 
 #: reading pauses while this much unread data is buffered, and resumes below the low mark
 HIGH_WATER = 256 * 1024
@@ -218,17 +217,16 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend on asyncio transports (httpcore's own under other loops)."""
+    """httpcore's network backend on asyncio transports (`fallback` under other loops, with socket
+    options, and for Unix sockets)."""
 
-    def __init__(self) -> None:
-        self._auto: httpcore.AsyncNetworkBackend | None = None
+    def __init__(self, fallback: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._fallback = fallback
 
     def _other(self) -> httpcore.AsyncNetworkBackend:
-        if self._auto is None:
-            from httpcore._backends.auto import AutoBackend
-
-            self._auto = AutoBackend()
-        return self._auto
+        if self._fallback is None:
+            self._fallback = httpcore.AnyIOBackend()
+        return self._fallback
 
     async def connect_tcp(
         self,
@@ -287,16 +285,3 @@ def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
-
-
-def use_asyncio_backend(client: httpx.AsyncClient) -> None:
-    """Run the connection pools httpx built for `client` (plain and proxied) on :class:`AsyncioBackend`.
-
-    A pool of another kind (a custom transport) is left alone.
-    """
-    backend = AsyncioBackend()
-    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        if isinstance(pool, httpcore.AsyncConnectionPool) and hasattr(pool, "_network_backend"):
-            pool._network_backend = backend

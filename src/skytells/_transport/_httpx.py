@@ -1,11 +1,13 @@
 """What both transports do with httpx: build a request from a :class:`Request` effect, and turn
-responses and transport errors into :class:`Reply` and :class:`Failure`."""
+responses and transport errors (httpx's, and httpcore's from the async pools) into :class:`Reply` and
+:class:`Failure`."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import ssl
+import sys
 import time
 
 import httpx
@@ -30,8 +32,13 @@ def http_limits(config: Config, default_max: int, default_keepalive: int) -> htt
     )
 
 
-def failure_of(exc: httpx.TransportError, timeout: float | None) -> Failure:
-    kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "network"
+def failure_of(exc: Exception, timeout: float | None) -> Failure:
+    """A ``"timeout"`` for httpx's and httpcore's timeouts, else ``"network"``."""
+    # httpcore is not imported here (``import skytells`` does not load it): an error of its own means
+    # the async pools loaded it already
+    core = sys.modules.get("httpcore")
+    timeouts = (httpx.TimeoutException,) if core is None else (httpx.TimeoutException, core.TimeoutException)
+    kind = "timeout" if isinstance(exc, timeouts) else "network"
     return Failure(kind, str(exc) or type(exc).__name__, timeout)
 
 
@@ -46,6 +53,21 @@ def configure(http: httpx.Client | httpx.AsyncClient, config: Config) -> None:
     http.base_url = httpx.URL(config.base_url + "/")
     http.headers.update(config.default_headers())
     http.timeout = httpx.Timeout(config.timeout)
+
+
+class _BuildOnly(httpx.AsyncBaseTransport):
+    """The transport of a client that only builds requests (the async pools send them)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("this client only builds requests")
+
+
+def request_builder(config: Config) -> httpx.AsyncClient:
+    """An httpx client configured for the API that builds requests and never sends one (it has no
+    connections, so it needs no closing)."""
+    builder = httpx.AsyncClient(transport=_BuildOnly(), trust_env=False)
+    configure(builder, config)
+    return builder
 
 
 def build_request(http: httpx.Client | httpx.AsyncClient, request: Request, config: Config) -> httpx.Request:
@@ -64,7 +86,7 @@ def build_request(http: httpx.Client | httpx.AsyncClient, request: Request, conf
     return built
 
 
-def transport_failure(request: Request, exc: httpx.TransportError, config: Config) -> Failure:
+def transport_failure(request: Request, exc: Exception, config: Config) -> Failure:
     """The :class:`Failure` of a request that got no response (logged at debug level)."""
     logger.debug("%s %s failed: %s", request.method, httpx.URL(request.url).path, type(exc).__name__)
     return failure_of(exc, request.timeout if request.timeout is not None else config.timeout)

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute
 
 from skytells.emulator.accounts import Accounts
 from skytells.emulator.admin.auth import AdminTokenMiddleware
+from skytells.emulator.admin.inflight import InFlightMiddleware, InFlightRequests
 from skytells.emulator.admin.routes import admin_routes
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
@@ -70,7 +71,10 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     faults = PersistentFaultInjector(store, config.faults, seed=config.seed)
     limiter = RateLimiter(config.rate_limit, config.rate_window)
     responses = ResponseStore(data_dir)
-    state = EmulatorState(config, store, catalog, accounts, engine, dispatcher, faults, limiter, responses)
+    requests = InFlightRequests()
+    state = EmulatorState(
+        config, store, catalog, accounts, engine, dispatcher, faults, limiter, responses, requests
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -96,8 +100,9 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         openapi_routes(),
     ]
     middleware = [
-        Middleware(FaultMiddleware, injector=faults)
-    ]  # outermost: a `drop` needs the server's receive
+        Middleware(InFlightMiddleware, requests=requests),  # outermost: a reset settles every request
+        Middleware(FaultMiddleware, injector=faults),  # a `drop` needs the server's receive
+    ]
     if config.admin_token is not None:
         middleware.append(Middleware(AdminTokenMiddleware, token=config.admin_token))
     middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))

@@ -429,6 +429,9 @@ def _input_error(error: ValidationError) -> InputError:
         message = f"'{field}' must have at most {expected} items"
     elif kind == "multipleOf":  # seed 003's wording: "width must be a multiple of 8"
         return InputError(field, f"{field} must be a multiple of {expected}")
+    elif kind == "anyOf" and all(isinstance(o, dict) and list(o) == ["required"] for o in expected):
+        names = [str(option["required"][0]) for option in expected]  # "video or image" inputs
+        return InputError(names[0], f"Invalid input: {' or '.join(repr(n) for n in names)} is required")
     elif kind == "format" and expected == "uri":
         message = f"'{field}' must be {URI_RULE} (got {_clip(got)})"
     else:

@@ -1,14 +1,20 @@
 """Real output files for emulated predictions: images, audio, video and text.
 
 Every output is deterministic for its model and inputs (prompt, seed, size, format) and marked as
-emulator output. Rendering is kept cheap (small clips, fast encoder settings) and repeated renders
-come from a small cache, because the engine renders thousands of predictions.
+emulator output. Models whose ``x-emulator.input_image`` names file inputs show them: an edit model's
+images are its input image with the label and prompt drawn over it, a lip-sync model's video shows its
+input image (or its input video's first frame) for as long as its input audio lasts.
+
+Rendering is kept cheap (small clips, fast encoder settings) and repeated renders come from a small
+cache, because the engine renders thousands of predictions.
 
 A file's size is known before its bytes: :func:`plan` names each file and its exact size without
 rendering it, so a prediction can complete at once and its files be made on first download
 (:func:`render_file`). The size is that of the largest of a few worst-case renderings of the same
 shape (model, dimensions, format, quality, sample rate...: made once per shape), with a margin; the
-real file is padded up to it with its format's own padding (``padding.py``).
+real file is padded up to it with its format's own padding (``padding.py``). Outputs that show file
+inputs are the exception (:func:`uses_inputs`): their sizes depend on what the inputs hold, so they
+are rendered whole when the prediction completes, as before, and their sizes are their real ones.
 
 >>> from skytells.emulator.catalog import Catalog
 >>> catalog = Catalog.load()
@@ -41,9 +47,20 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .catalog import CatalogModel, aspect_dims, image_size, requested_seconds
+from .input_media import InputPicture, audio_seconds, input_picture
 from .padding import PADDED_FORMATS, TooLarge, min_overhead, pad
 
-__all__ = ["LABEL", "PlannedFile", "Rendered", "RenderedFile", "clear_cache", "plan", "render", "render_file"]
+__all__ = [
+    "LABEL",
+    "PlannedFile",
+    "Rendered",
+    "RenderedFile",
+    "clear_cache",
+    "plan",
+    "render",
+    "render_file",
+    "uses_inputs",
+]
 
 #: The mark every image and video frame carries.
 LABEL = "SKYTELLS EMULATOR"
@@ -118,16 +135,41 @@ def render(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = Tru
     """
     if model.produces_text:
         return Rendered(files=[], text=render_text(model, _effective(model, inputs, unique)))
+    if uses_inputs(model, inputs):
+        return Rendered(files=_input_files(model, _effective(model, inputs, unique)))
     return Rendered(
         files=[RenderedFile(o.name, o.content_type, _made(o)) for o in _outputs(model, inputs, unique)]
     )
 
 
+def uses_inputs(model: CatalogModel, inputs: Mapping[str, Any]) -> bool:
+    """True when the outputs show file inputs (an edit's input image, a lip-sync's picture and audio
+    length). Their sizes depend on what the inputs hold, so they cannot be planned without reading
+    them: such files are rendered whole by :func:`render` when the prediction completes, as their
+    exact sizes are then known, and :func:`plan` does not apply to them."""
+    if model.produces_text:
+        return False
+    if model.type == "image":
+        return input_source(model, inputs) is not None
+    return model.type == "video" and bool(model.options.get("input_image"))
+
+
+def _input_files(model: CatalogModel, inputs: Mapping[str, Any]) -> list[RenderedFile]:
+    if model.type == "image":
+        return render_edits(model, inputs)
+    return [render_lipsync(model, inputs)]
+
+
 def plan(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = True) -> list[PlannedFile]:
     """The files :func:`render` makes, with their exact sizes, without making them (after the first
-    request of a shape, a dictionary lookup). Text models have none."""
+    request of a shape, a dictionary lookup). Text models have none; outputs that show file inputs
+    (:func:`uses_inputs`) are rendered to know their sizes."""
     if model.produces_text:
         return []
+    if uses_inputs(model, inputs):
+        return [
+            PlannedFile(f.name, f.content_type, f.size) for f in render(model, inputs, unique=unique).files
+        ]
     return [PlannedFile(o.name, o.content_type, planned_size(o)) for o in _outputs(model, inputs, unique)]
 
 
@@ -135,12 +177,19 @@ def sizes_known(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool 
     """True when :func:`plan` renders nothing: every file's shape was sized before (or text)."""
     if model.produces_text:
         return True
+    if uses_inputs(model, inputs):
+        return False
     with _sizes_lock:
         return all((o.fmt, *o.shape) in _sizes for o in _outputs(model, inputs, unique))
 
 
 def render_file(model: CatalogModel, inputs: Mapping[str, Any], name: str, *, unique: bool = True) -> bytes:
     """The bytes of one planned file (``KeyError`` for a name the plan does not have)."""
+    if uses_inputs(model, inputs):
+        for item in render(model, inputs, unique=unique).files:
+            if item.name == name:
+                return item.data
+        raise KeyError(name)
     for output in _outputs(model, inputs, unique):
         if output.name == name:
             return _made(output)
@@ -383,6 +432,10 @@ def _image_bytes(
     """The image, encoded; ``small``: at low quality (a palette for PNG), for a file short of room."""
     image = _canvas(_digest(slug, prompt, seed, index), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | #{index} | {width}x{height}")
+    return _encode_image(image, fmt, quality, small)
+
+
+def _encode_image(image: Image.Image, fmt: str, quality: int, small: bool = False) -> bytes:
     out = io.BytesIO()
     if fmt == "webp":
         image.save(out, "WEBP", quality=10 if small else quality, method=0)
@@ -391,6 +444,68 @@ def _image_bytes(
     else:
         image.save(out, "JPEG", quality=10 if small else quality)
     return out.getvalue()
+
+
+# ---- images from an input image ----------------------------------------------------------------
+
+EDIT_MIN_SIDE = 512  # small inputs are enlarged so the label stays readable
+EDIT_MAX_SIDE = 2048
+
+
+def input_source(model: CatalogModel, inputs: Mapping[str, Any]) -> str | None:
+    """The first input named by the model's ``x-emulator.input_image`` that was given."""
+    names = model.options.get("input_image") or ()
+    return next((name for name in names if isinstance(inputs.get(name), str) and inputs[name]), None)
+
+
+def render_edits(model: CatalogModel, inputs: Mapping[str, Any]) -> list[RenderedFile]:
+    """The input image, labelled, with the prompt drawn over it (a notice when it cannot be read)."""
+    source = input_source(model, inputs) or "image"
+    picture = input_picture(inputs.get(source))
+    fmt = image_format(model, inputs)
+    quality = _int(inputs.get("output_quality"), 80, 1, 100)
+    prompt, seed = _prompt_of(inputs), _seed_of(inputs)
+    ext = "jpg" if fmt == "jpeg" else fmt
+    files = []
+    for i in range(image_count(inputs)):
+        image = _picture_or_notice(
+            picture, _digest(model.slug, prompt, seed, i), EDIT_MIN_SIDE, EDIT_MAX_SIDE
+        )
+        width, height = image.size
+        _label(image, prompt, f"{model.name} | edit of input '{source}' | #{i} | {width}x{height}")
+        files.append(RenderedFile(f"output-{i}.{ext}", IMAGE_TYPES[fmt], _encode_image(image, fmt, quality)))
+    return files
+
+
+def _picture_or_notice(picture: InputPicture, digest: bytes, low: int, high: int) -> Image.Image:
+    """The input picture scaled so its long side is within [low, high]; else a canvas saying why not."""
+    if picture.image is None:
+        image = _canvas(digest, high // 2, high // 2)
+        _notice(image, picture.problem)
+        return image
+    width, height = picture.image.size
+    scale = min(1.0, high / max(width, height)) if max(width, height) > low else low / max(width, height)
+    size = (max(16, round(width * scale)) // 2 * 2, max(16, round(height * scale)) // 2 * 2)
+    return picture.image.resize(size, Image.Resampling.BILINEAR)
+
+
+def _notice(image: Image.Image, text: str) -> None:
+    """Writes `text` across the middle of `image` on a dark band."""
+    width, height = image.size
+    size = max(10, width // 36)
+    lines = textwrap.wrap(text, width=max(10, int(width / (size * 0.55))))[:4]
+    top = height // 2 - size * len(lines)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, top - size, width, top + int(size * 1.4) * len(lines) + size), fill=(60, 0, 0))
+    with _TEXT_LOCK:
+        for i, line in enumerate(lines):
+            draw.text(
+                (width / 2, top + i * int(size * 1.4)),
+                line,
+                font=_font(size),
+                fill=(255, 255, 255),
+                anchor="mt",
+            )
 
 
 # ---- audio --------------------------------------------------------------------------------------
@@ -522,28 +637,69 @@ def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, *, width: 
 
 @_cached
 def _video_encoded(slug: str, name: str, prompt: str, seed: int | None, width: int, height: int) -> bytes:
-    import av
-
     image = _canvas(_digest(slug, prompt, seed), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | {width}x{height}")
-    # Convert to YUV once; each frame only moves a bright bar across the luma plane.
+    bar = max(8, width // 24)
+
+    def moving_bar(luma: np.ndarray, i: int, count: int) -> None:
+        left = int((width - bar) * i / max(1, count - 1))
+        luma[height // 3 : 2 * height // 3, left : left + bar] = 235
+
+    return _mp4(image, VIDEO_FRAMES, moving_bar)
+
+
+def _mp4(image: Image.Image, count: int, overlay: Callable[[np.ndarray, int, int], None]) -> bytes:
+    """`count` frames of `image` as H.264 MP4; `overlay(planes, i, count)` marks frame i (rows
+    [0, height) of the planes are luma)."""
+    import av
+
+    width, height = image.size
+    # Convert to YUV once; each frame only changes a little of the luma plane.
     base = (
         av.VideoFrame.from_ndarray(np.asarray(image), format="rgb24").reformat(format="yuv420p").to_ndarray()
     )
-    bar = max(8, width // 24)
     out = io.BytesIO()
     with av.open(out, "w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=VIDEO_FPS, options={"preset": "ultrafast", "crf": "30"})
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.thread_count = 1
-        for i in range(VIDEO_FRAMES):
+        for i in range(count):
             planes = base.copy()
-            left = int((width - bar) * i / max(1, VIDEO_FRAMES - 1))
-            planes[height // 3 : 2 * height // 3, left : left + bar] = 235  # rows [0, height) are luma
+            overlay(planes, i, count)
             frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
     return out.getvalue()
+
+
+LIPSYNC_LONG_SIDE = 640
+LIPSYNC_MAX_FRAMES = 32  # 4 s at 8 fps: longer audio still gives a short clip
+
+
+def render_lipsync(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile:
+    """The input image (or the input video's first frame) as the frames of a clip as long as the
+    input audio (capped), with a mouth bar that opens and closes; a notice when it cannot be read."""
+    source = input_source(model, inputs) or "video"
+    picture = input_picture(inputs.get(source))
+    seconds = audio_seconds(inputs.get(str(model.options.get("input_audio") or "audio")))
+    count = VIDEO_FRAMES if seconds is None else max(8, min(LIPSYNC_MAX_FRAMES, round(seconds * VIDEO_FPS)))
+    digest = _digest(model.slug, _prompt_of(inputs), _seed_of(inputs))
+    image = _picture_or_notice(picture, digest, LIPSYNC_LONG_SIDE, LIPSYNC_LONG_SIDE)
+    width, height = image.size
+    heard = "audio length unknown" if seconds is None else f"{seconds:.1f} s of audio"
+    _label(
+        image,
+        _prompt_of(inputs) or f"lip-synced input '{source}'",
+        f"{model.name} | {heard} | {width}x{height}",
+    )
+    mouth_w, mouth_top = max(8, width // 6), int(height * 0.62)
+
+    def mouth(luma: np.ndarray, i: int, count: int) -> None:
+        opening = max(2, int(height * 0.06 * (1 + np.sin(i * 1.7)) / 2))
+        left = (width - mouth_w) // 2
+        luma[mouth_top : mouth_top + opening, left : left + mouth_w] = 16
+
+    return RenderedFile("output.mp4", "video/mp4", _mp4(image, count, mouth))
 
 
 # ---- text ---------------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ Only the container lives here; the request helpers that read it are in `skytells
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from skytells.emulator.accounts import Accounts
+from skytells.emulator.admin.inflight import InFlightRequests
 from skytells.emulator.catalog import Catalog
 from skytells.emulator.config import EmulatorConfig
 from skytells.emulator.faults.injector import FaultInjector
@@ -31,3 +32,4 @@ class EmulatorState:
     faults: FaultInjector
     limiter: RateLimiter
     responses: ResponseStore
+    requests: InFlightRequests = field(default_factory=InFlightRequests)

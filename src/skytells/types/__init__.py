@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         PricingOperator,
         PricingUnit,
     )
+    from ._files import FileInput
     from ._wire import (
         ErrorBody,
         ModelResponse,
@@ -50,6 +51,7 @@ _LAZY = {
          "WebhookConfig"),
         "._wire",
     ),
+    "FileInput": "._files",
 }  # fmt: skip
 
 
@@ -71,6 +73,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as the public API test pins it
     "ApiErrorId",
     "ClientOptions",
     "ErrorBody",
+    "FileInput",
     "ModelFieldsOptions",
     "ModelPrivacy",
     "ModelResponse",

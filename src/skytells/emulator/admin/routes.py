@@ -32,6 +32,7 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "speed": state.engine.speed,
             "in_flight": len(state.engine.runs),
+            "requests": len(state.requests) - 1,  # being served, this one aside
             "models": len(state.catalog),
             "mode": "strict" if state.config.strict else "open",
         }
@@ -39,7 +40,10 @@ async def health(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
+    """Settle every other request first (see `inflight`): nothing sent before a reset lands after it."""
     state = emulator_state(request)
+    state.engine.release_waiters()  # held `await` creates answer, SSE streams end
+    await state.requests.settle()
     state.engine.reset()
     state.engine.set_speed(state.config.speed)
     state.store.reset()

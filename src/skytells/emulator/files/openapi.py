@@ -25,6 +25,8 @@ def fragment() -> dict[str, Any]:
                     {
                         "200": {"description": "The file", "content": {"*/*": {"schema": {}}}},
                         "404": error(404),
+                        # No key is needed, but a request that sends one counts against its rate limit.
+                        "429": error(429),
                     },
                     security=[],
                 ),

@@ -327,7 +327,7 @@ class Engine:
         stored = run.stored
         unique = not self.shared_outputs
         stored.plan["unique"] = unique
-        arguments = (run.model, stored.id, stored.body["input"], unique)
+        arguments = (self.store, run.model, stored.id, stored.body["input"], unique)
         if plan_is_cheap(run.model, stored.body["input"], unique):
             try:
                 outputs = plan_outputs(*arguments)
@@ -348,6 +348,8 @@ class Engine:
             return
         if self.runs.get(stored.id) is run:  # not cancelled, deleted or reset meanwhile
             self._finish(run, "succeeded", outputs)
+        else:  # outputs that show file inputs were written already (see plan_outputs)
+            self.store.remove_files(stored.id)
 
     # ---- output files ----------------------------------------------------------------------
 

@@ -1,19 +1,11 @@
-"""The receiving side of webhooks: verify and parse what Skytells sends your server when a prediction
-changes state (the emulator's sending side is ``skytells.emulator.webhooks``).
+"""Webhook signatures: sign, verify and parse what Skytells sends your server (the emulator's
+sending side is ``skytells.emulator.webhooks``).
 
 Two signature schemes are accepted:
 
 - ``X-Skytells-Signature``: lowercase hex HMAC-SHA256 of the raw body, keyed by your API key;
 - Standard Webhooks: ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature: v1,<base64>``
   (HMAC-SHA256 of ``"{id}.{timestamp}.{body}"``), keyed by your ``whsec_`` secret.
-
->>> from skytells.webhooks import parse_webhook
->>> @app.post("/webhooks/skytells")
-... async def hook(request: Request):
-...     key = os.environ["SKYTELLS_API_KEY"]
-...     prediction = parse_webhook(await request.body(), request.headers, api_key=key)
-...     if prediction.status == "succeeded":
-...         save(prediction.outputs())
 
 A bad or missing signature raises :class:`WebhookVerificationError` (``WEBHOOK_SIGNATURE_INVALID``,
 401); a body that is not JSON raises it with ``INVALID_JSON`` (400).
@@ -30,8 +22,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ._exceptions import WebhookVerificationError
-from ._prediction import Prediction
+from .._exceptions import WebhookVerificationError
+from .._prediction import Prediction
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -53,7 +45,8 @@ def _bytes(body: bytes | str) -> bytes:
     return body.encode() if isinstance(body, str) else bytes(body)
 
 
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+def header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """The value of header ``name`` in ``headers``, whatever the case of either; None when absent."""
     if not headers:
         return None
     lowered = name.lower()
@@ -99,9 +92,9 @@ def verify_standard_signature(
     now: float | None = None,
 ) -> bool:
     """True when the Standard Webhooks headers sign ``body`` with ``secret`` and are recent enough."""
-    msg_id = _header(headers, "webhook-id")
-    timestamp = _header(headers, "webhook-timestamp")
-    signatures = _header(headers, "webhook-signature")
+    msg_id = header(headers, "webhook-id")
+    timestamp = header(headers, "webhook-timestamp")
+    signatures = header(headers, "webhook-signature")
     if not (msg_id and timestamp and signatures and secret):
         return False
     try:
@@ -132,7 +125,7 @@ def verify_webhook(
     """
     if api_key is None and secret is None:
         raise ValueError("verify_webhook needs api_key=... or secret=...")
-    if api_key and verify_skytells_signature(body, _header(headers, SIGNATURE_HEADER), api_key):
+    if api_key and verify_skytells_signature(body, header(headers, SIGNATURE_HEADER), api_key):
         return
     if secret and verify_standard_signature(body, headers, secret, tolerance=tolerance):
         return
@@ -158,16 +151,26 @@ def parse_webhook(
     """
     if api_key is not None or secret is not None:
         verify_webhook(body, headers or {}, api_key=api_key, secret=secret, tolerance=tolerance)
+    return Prediction(load_payload(body)[0])
+
+
+def load_payload(body: bytes | str) -> tuple[dict[str, Any], str | None]:
+    """The prediction object of a webhook body, and the envelope's ``type`` when there is one.
+
+    Raises :class:`WebhookVerificationError` (``INVALID_JSON``, 400) when it is not a JSON object.
+    """
     try:
         data: Any = json.loads(_bytes(body))
     except ValueError:
         raise WebhookVerificationError(
             "Webhook body is not valid JSON", "INVALID_JSON", "The body could not be parsed", 400
         ) from None
+    kind: str | None = None
     if isinstance(data, dict) and isinstance(data.get("data"), dict) and "status" not in data:
+        kind = data["type"] if isinstance(data.get("type"), str) else None
         data = data["data"]
     if not isinstance(data, dict):
         raise WebhookVerificationError(
             "Webhook body is not a prediction object", "INVALID_JSON", f"Got {type(data).__name__}", 400
         )
-    return Prediction(data)
+    return data, kind
