@@ -7,8 +7,8 @@ Targets: ours under 2.5 s (the limit is about 1 s) and at least 30x faster than 
 Each round also runs a reference: the same creates from a bare asyncio HTTP/1.1 client with no SDK and
 no httpx, all 1,000 started at once (cheap per request, but like any unthrottled burst it sends nothing
 until every connect has started).
-The default model is a text model, whose output costs the emulator nothing to render, so the figure is
-the clients' (an image model adds ~60 ms of emulator-side rendering per prediction).
+The default model is a text model, whose output costs the emulator nothing to make, so the figure is
+the clients' (image outputs are made on first download: ``render_burst.py`` runs an image model).
 
     .venv/bin/python benchmarks/async_concurrency.py [--n 1000] [--model gpt-5-mini] [--rounds 3]
         [--skip-published]

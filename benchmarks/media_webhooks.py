@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/media_webhooks.py [--renders 20] [--deliveries 1000]
 
 1. **validate**: `Catalog.validate` of a typical image input, per call.
-2. **render**: median wall time of `media.render` per unique prompt, for each output kind and format,
-   and for a repeated request (served from the render cache) and `unique=False` (shared outputs).
+2. **render**: median wall time of `media.plan` per unique prompt (what a completing prediction pays:
+   its files' names and sizes), of `media.render` (what a first download pays), for a repeated request
+   (served from the render cache) and `unique=False` (shared outputs).
 3. **webhooks**: `WebhookDispatcher.notify` per call, and N signed deliveries to a local receiver
    (a threaded http.server in this process, so the figure is a floor for the dispatcher).
 """
@@ -48,14 +49,19 @@ def bench_validate(catalog: Catalog) -> None:
 
 
 def bench_render(catalog: Catalog, renders: int) -> None:
-    print(f"\n{'model':16} {'inputs':44} {'unique':>9} {'repeat':>9} {'shared':>9} {'bytes':>9}")
+    print(f"\n{'model':16} {'inputs':44} {'plan':>9} {'unique':>9} {'repeat':>9} {'shared':>9} {'bytes':>9}")
     for slug, extra in RENDER_CASES:
         model = catalog.get(slug)
         assert model is not None
         key = "lyrics" if slug.startswith("beatfusion") else "prompt"
         inputs = [catalog.validate(model, {key: f"Benchmark {i}", **extra}) for i in range(renders)]
-        media.render(model, inputs[0])  # load fonts and codecs
+        media.render(model, inputs[0])  # load fonts and codecs, size the shape
         media.clear_cache()
+        plans = []
+        for item in inputs:
+            started = time.perf_counter()
+            media.plan(model, item)
+            plans.append(time.perf_counter() - started)
         times = []
         for item in inputs:
             started = time.perf_counter()
@@ -70,7 +76,8 @@ def bench_render(catalog: Catalog, renders: int) -> None:
         shared = time.perf_counter() - started
         size = sum(f.size for f in rendered.files) or len(rendered.text or "")
         print(
-            f"{slug:16} {str(extra)[:44]:44} {statistics.median(times) * 1000:7.1f}ms"
+            f"{slug:16} {str(extra)[:44]:44} {statistics.median(plans) * 1000:7.2f}ms"
+            f" {statistics.median(times) * 1000:7.1f}ms"
             f" {repeat * 1000:7.2f}ms {shared * 1000:7.2f}ms {size:9,d}"
         )
 
@@ -125,7 +132,7 @@ def bench_webhooks(deliveries: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--renders", type=int, default=20)
+    parser.add_argument("--renders", type=int, default=20, help="unique prompts per case (at least 2)")
     parser.add_argument("--deliveries", type=int, default=1000)
     args = parser.parse_args()
     catalog = Catalog.load()

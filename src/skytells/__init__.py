@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
 from ._client import ModelsAPI, PredictionsAPI, SkytellsClient
 from ._core._config import API_BASE_URL
 from ._core._sse import StreamEvent
@@ -42,51 +41,114 @@ from ._exceptions import (
     WebhookVerificationError,
 )
 from ._prediction import AsyncPrediction, Prediction
-from ._resources._files import file_input
-from ._resources.chat import (
-    AsyncChat,
-    AsyncChatCompletions,
-    AsyncChatCompletionStream,
-    Chat,
-    ChatCompletions,
-    ChatCompletionStream,
-)
-from ._resources.embeddings import AsyncEmbeddings, Embeddings
-from ._resources.responses import AsyncResponses, AsyncResponseStream, Responses, ResponseStream
-from ._resources.safety import AsyncSafety, Safety
 from ._version import __version__
 from .types import (
-    ApiErrorId,
     ClientOptions,
     ModelFieldsOptions,
-    ModelPrivacy,
-    ModelType,
     OnProgressCallback,
     PaginatedResponse,
     Pagination,
     PredictionRequest,
     PredictionSdkOptions,
     PredictionsListOptions,
-    PredictionSource,
-    PredictionStatus,
-    PredictionType,
-    PricingOperator,
-    PricingUnit,
     QueueItem,
     RetryOptions,
     RunOptions,
     WaitOptions,
 )
 from .types._options import DEFAULT_TIMEOUT_MS
-from .types.chat import ChatCompletion, ChatCompletionChunk
-from .types.embeddings import CreateEmbeddingResponse, Embedding
-from .types.responses import Response, ResponseStreamEvent
-from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncModelsAPI, AsyncPredictionsAPI, AsyncSkytellsClient
+    from ._resources._files import file_input
+    from ._resources.chat import (
+        AsyncChat,
+        AsyncChatCompletions,
+        AsyncChatCompletionStream,
+        Chat,
+        ChatCompletions,
+        ChatCompletionStream,
+    )
+    from ._resources.embeddings import AsyncEmbeddings, Embeddings
+    from ._resources.responses import AsyncResponses, AsyncResponseStream, Responses, ResponseStream
+    from ._resources.safety import AsyncSafety, Safety
+    from .types._enums import (
+        ApiErrorId,
+        ModelPrivacy,
+        ModelType,
+        PredictionSource,
+        PredictionStatus,
+        PredictionType,
+        PricingOperator,
+        PricingUnit,
+    )
+    from .types.chat import ChatCompletion, ChatCompletionChunk
+    from .types.embeddings import CreateEmbeddingResponse, Embedding
+    from .types.responses import Response, ResponseStreamEvent
+    from .types.safety import SafetyTemplate, SafetyTemplates, SafetyVerdict
+
+    #: The same class as :class:`AsyncSkytellsClient`.
+    AsyncClient = AsyncSkytellsClient
 
 #: ``skytells.Client(api_key=...)``: the same class as :class:`SkytellsClient`.
 Client = SkytellsClient
-#: The same class as :class:`AsyncSkytellsClient`.
-AsyncClient = AsyncSkytellsClient
+
+#: Names loaded on first use (PEP 562): ``import skytells`` loads neither asyncio nor the async
+#: transport, nor the Inference API (it loads with the first client), nor builds enums it does not
+#: use. Name -> (module, attribute).
+_LAZY = {
+    "AsyncClient": ("._async_client", "AsyncSkytellsClient"),
+    "AsyncModelsAPI": ("._async_client", "AsyncModelsAPI"),
+    "AsyncPredictionsAPI": ("._async_client", "AsyncPredictionsAPI"),
+    "AsyncSkytellsClient": ("._async_client", "AsyncSkytellsClient"),
+}
+for _module, _names in {
+    ".types._enums": (
+        "ApiErrorId",
+        "ModelPrivacy",
+        "ModelType",
+        "PredictionSource",
+        "PredictionStatus",
+        "PredictionType",
+        "PricingOperator",
+        "PricingUnit",
+    ),
+    "._resources.chat": (
+        "AsyncChat",
+        "AsyncChatCompletionStream",
+        "AsyncChatCompletions",
+        "Chat",
+        "ChatCompletionStream",
+        "ChatCompletions",
+    ),
+    "._resources.embeddings": ("AsyncEmbeddings", "Embeddings"),
+    "._resources.responses": ("AsyncResponseStream", "AsyncResponses", "ResponseStream", "Responses"),
+    "._resources.safety": ("AsyncSafety", "Safety"),
+    "._resources._files": ("file_input",),
+    ".types.chat": ("ChatCompletion", "ChatCompletionChunk"),
+    ".types.embeddings": ("CreateEmbeddingResponse", "Embedding"),
+    ".types.responses": ("Response", "ResponseStreamEvent"),
+    ".types.safety": ("SafetyTemplate", "SafetyTemplates", "SafetyVerdict"),
+}.items():
+    _LAZY.update({name: (_module, name) for name in _names})
+del _module, _names  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A lazy name, imported when first asked for (then kept as a module attribute)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'skytells' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module, __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "API_BASE_URL",

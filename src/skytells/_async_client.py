@@ -11,13 +11,9 @@ import httpx
 from ._async_driver import AsyncDriver
 from ._base_client import BaseClient
 from ._core._config import resolve_config
-from ._resources.chat import AsyncChat
 from ._resources.deprecated import AsyncDeprecatedMethods
-from ._resources.embeddings import AsyncEmbeddings
 from ._resources.models import AsyncModelsAPI
 from ._resources.predictions import AsyncPredictionMethods, AsyncPredictionsAPI
-from ._resources.responses import AsyncResponses
-from ._resources.safety import AsyncSafety
 from ._telemetry import telemetry_for
 from ._transport._async import AsyncTransport
 from .types._options import DEFAULT_TIMEOUT_MS, ClientOptions, RetryOptions
@@ -64,6 +60,12 @@ class AsyncSkytellsClient(AsyncPredictionMethods, AsyncDeprecatedMethods, BaseCl
         self._driver = AsyncDriver(self._transport, tracing)
         self.predictions = AsyncPredictionsAPI(self)
         self.models = AsyncModelsAPI(self)
+        # the Inference API loads with the first client, not with the SDK
+        from ._resources.chat import AsyncChat
+        from ._resources.embeddings import AsyncEmbeddings
+        from ._resources.responses import AsyncResponses
+        from ._resources.safety import AsyncSafety
+
         self.chat = AsyncChat(self)
         self.responses = AsyncResponses(self)
         self.embeddings = AsyncEmbeddings(self)

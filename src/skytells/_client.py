@@ -14,13 +14,9 @@ import httpx
 
 from ._base_client import BaseClient
 from ._core._config import resolve_config
-from ._resources.chat import Chat
 from ._resources.deprecated import DeprecatedMethods
-from ._resources.embeddings import Embeddings
 from ._resources.models import ModelsAPI
 from ._resources.predictions import PredictionMethods, PredictionsAPI
-from ._resources.responses import Responses
-from ._resources.safety import Safety
 from ._sync_driver import SyncDriver
 from ._telemetry import telemetry_for
 from ._transport import SyncTransport
@@ -69,6 +65,12 @@ class SkytellsClient(PredictionMethods, DeprecatedMethods, BaseClient):
         self._driver = SyncDriver(self._transport, tracing)
         self.predictions = PredictionsAPI(self)
         self.models = ModelsAPI(self)
+        # the Inference API loads with the first client, not with the SDK
+        from ._resources.chat import Chat
+        from ._resources.embeddings import Embeddings
+        from ._resources.responses import Responses
+        from ._resources.safety import Safety
+
         self.chat = Chat(self)
         self.responses = Responses(self)
         self.embeddings = Embeddings(self)

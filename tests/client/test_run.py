@@ -93,7 +93,10 @@ def test_run_polls_at_the_requested_interval(sdk, sleeps):
 
     error = sdk.error(
         lambda: sdk.client.run(
-            IMAGE, input={"prompt": "x"}, on_progress=on_progress, options={"interval": 250, "signal": signal}
+            IMAGE,
+            input={"prompt": "x"},
+            on_progress=on_progress,
+            options={"interval": 250, "signal": signal, "live": False},
         )
     )
 

@@ -21,6 +21,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from skytells import RetryOptions
 from tests.client.conftest import Harness
+from tests.waiting import wait_until
 
 SECRET_PROMPT = "A very private prompt 4f1c"
 SECRET_MESSAGE = "My confidential message 9e2d"
@@ -361,3 +362,17 @@ def test_without_opentelemetry_installed_nothing_changes(base_url: str) -> None:
         "True",
         "SDK_ERROR telemetry=True needs OpenTelemetry: pip install 'skytells[otel]'",
     ]
+
+
+def test_a_live_run_traces_the_stream_it_follows_inside_its_own_span(sdk: Harness, traced: Traced) -> None:
+    """``run(on_progress=...)`` follows the event stream on a helper thread or task: its span is still a
+    child of the run's, in the same trace."""
+    client = sdk.make_client(telemetry=traced.provider)
+    states: list[str] = []
+    sdk.resolve(client.run("flux-pro", input={"prompt": "x"}, on_progress=lambda p: states.append(p.status)))
+    wait_until(lambda: traced.named("skytells.predictions.stream"), what="the stream's span to end")
+    run, stream = traced.one("skytells.predictions.run"), traced.one("skytells.predictions.stream")
+    assert stream.parent is not None and stream.parent.span_id == run.context.span_id
+    assert stream.context.trace_id == run.context.trace_id
+    assert {s.name for s in traced.children(stream)} == {"GET /predictions/{id}/stream"}
+    assert states[-1] == "succeeded"

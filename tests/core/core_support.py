@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from skytells._core._config import resolve_config
-from skytells._core._effects import Notify, Reply, Request, Sleep
+from skytells._core._effects import Listen, Notify, Reply, Request, Sleep, StreamEnd
 from skytells._core._send import Context
 
 FAKE_KEY = "sk-test-core-0000000000000000"
@@ -35,13 +35,17 @@ class FakeClock:
 
 @dataclass
 class Script:
-    """Answers requests from a list (a Reply, a Failure, or a callable of the Request)."""
+    """Answers requests from a list (a Reply, a Failure, or a callable of the Request), and listens
+    from ``events`` (a StreamEvent, a StreamEnd, or None: the listen's time runs out); with no events
+    left, a listened stream has ended (as on a server without live events)."""
 
     clock: FakeClock
     answers: list[Any]
     requests: list[Request] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)
     notified: list[Any] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+    listens: list[Listen] = field(default_factory=list)
 
     def run(self, flow: Any) -> Any:
         answer: Any = None
@@ -61,6 +65,11 @@ class Script:
             elif isinstance(effect, Notify):
                 self.notified.append(effect.argument)
                 answer = effect.callback(effect.argument)
+            elif isinstance(effect, Listen):
+                self.listens.append(effect)
+                answer = self.events.pop(0) if self.events else StreamEnd()
+                if answer is None and effect.seconds is not None:
+                    self.clock.now += effect.seconds
 
 
 @pytest.fixture

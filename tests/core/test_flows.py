@@ -263,7 +263,10 @@ def test_run_with_progress_creates_then_reports_every_state(make_ctx, script):
     answers = [json_reply(200, prediction(s)) for s in ("pending", "processing", "succeeded")]
     run = script(answers)
     seen = []
-    run.run(flows.run(make_ctx(), {"model": "m", "input": {}}, on_progress=seen.append, interval_ms=5000))
+    flow = flows.run(
+        make_ctx(), {"model": "m", "input": {}}, on_progress=seen.append, interval_ms=5000, live=False
+    )
+    run.run(flow)
     assert body_of(run.requests[0])["await"] is False
     assert [p["status"] for p in seen] == ["processing", "succeeded"]
     assert run.sleeps == [5.0]

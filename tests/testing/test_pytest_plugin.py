@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+# Loaded before pytester snapshots sys.modules: an inner session that first imports uvicorn's httptools
+# protocol would have it dropped afterwards, and the emulators started later would import it again
+# around the same compiled httptools parser, whose errors then no longer match the re-imported
+# `httptools.HttpParserError` (a malformed request line would close the connection instead of a 400).
+import uvicorn.protocols.http.httptools_impl  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 

@@ -47,7 +47,9 @@ def wait_for(
         final = follow_events(client, prediction, display)
         if final is None:
             final = dict(
-                client.wait(dict(prediction), options={"interval": interval_ms}, on_progress=display)
+                client.wait(
+                    dict(prediction), options={"interval": interval_ms, "live": False}, on_progress=display
+                )
             )
         if display:
             display(final)

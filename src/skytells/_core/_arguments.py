@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..types._options import (
@@ -16,14 +15,24 @@ from ..types._options import (
     to_wait_options,
 )
 from ._errors import sdk_error
+from ._frozen import Frozen
 from ._prediction_payloads import create_body, sdk_options, split_positional
 
 
-@dataclass(frozen=True)
-class Polling:
+class Polling(Frozen):
+    """How a call waits: poll interval and limit (ms), abort signal, and whether to follow live events."""
+
+    __slots__ = ("interval_ms", "max_wait_ms", "signal", "live")  # noqa: RUF023
     interval_ms: float | None
     max_wait_ms: float | None
     signal: Any
+    #: follow the live events (with a progress callback) rather than poll
+    live: bool
+
+    def __init__(
+        self, interval_ms: float | None, max_wait_ms: float | None, signal: Any, live: bool = True
+    ) -> None:
+        self._init(interval_ms=interval_ms, max_wait_ms=max_wait_ms, signal=signal, live=live)
 
 
 def create_call(
@@ -64,6 +73,7 @@ def run_call(
     interval: float | None,
     max_wait: float | None,
     signal: Any,
+    live: bool | None = None,
 ) -> tuple[dict[str, Any], Polling]:
     """The create body and polling of ``run()``: explicit arguments win over ``options``."""
     if isinstance(model, (Mapping, PredictionRequest)):  # run({"model": ..., "input": ...}) or a request
@@ -84,6 +94,7 @@ def run_call(
         interval if interval is not None else opts.interval,
         max_wait if max_wait is not None else opts.max_wait,
         signal if signal is not None else opts.signal,
+        bool(opts.live) if live is None else live,
     )
     return body, polling
 
@@ -93,12 +104,14 @@ def wait_call(
     interval: float | None,
     max_wait: float | None,
     signal: Any,
+    live: bool | None = None,
 ) -> Polling:
     opts = to_wait_options(options)
     return Polling(
         interval if interval is not None else opts.interval,
         max_wait if max_wait is not None else opts.max_wait,
         signal if signal is not None else opts.signal,
+        bool(opts.live) if live is None else live,
     )
 
 

@@ -3,31 +3,54 @@
 from __future__ import annotations
 
 import os
-import platform
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .._version import __version__
 from ..types._options import DEFAULT_TIMEOUT_MS, ClientOptions, RetryOptions, to_retry_options
+from ._frozen import Frozen
 
 API_BASE_URL = "https://api.skytells.ai/v1"
 ENV_API_KEY = "SKYTELLS_API_KEY"
 ENV_BASE_URL = "SKYTELLS_BASE_URL"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Frozen):
     """Everything a flow and a driver need to know about the client."""
 
+    __slots__ = (  # noqa: RUF023
+        "api_key", "base_url", "timeout_ms", "headers", "retry", "max_connections",
+        "max_keepalive_connections", "key_is_sendable",
+    )  # fmt: skip
     api_key: str | None
     base_url: str
     timeout_ms: float
     headers: Mapping[str, str]
     retry: RetryOptions
-    max_connections: int | None = None
-    max_keepalive_connections: int | None = None
+    max_connections: int | None
+    max_keepalive_connections: int | None
+    #: False when the key cannot go in an HTTP header (not ASCII, or has line breaks)
+    key_is_sendable: bool
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str,
+        timeout_ms: float,
+        headers: Mapping[str, str],
+        retry: RetryOptions,
+        max_connections: int | None = None,
+        max_keepalive_connections: int | None = None,
+        key_is_sendable: bool | None = None,
+    ) -> None:
+        key = api_key or ""
+        self._init(
+            api_key=api_key, base_url=base_url, timeout_ms=timeout_ms, headers=headers, retry=retry,
+            max_connections=max_connections, max_keepalive_connections=max_keepalive_connections,
+            key_is_sendable=key.isascii() and key.isprintable(),
+        )  # fmt: skip
 
     @property
     def timeout(self) -> float | None:
@@ -49,13 +72,6 @@ class Config:
         parts = urlsplit(url)
         return not parts.scheme or (parts.scheme, parts.netloc) == self.origin
 
-    #: False when the key cannot go in an HTTP header (not ASCII, or has line breaks)
-    key_is_sendable: bool = field(init=False, default=True)
-
-    def __post_init__(self) -> None:
-        key = self.api_key or ""
-        object.__setattr__(self, "key_is_sendable", key.isascii() and key.isprintable())
-
     def auth_headers(self) -> dict[str, str]:
         return {"x-api-key": self.api_key} if self.api_key and self.key_is_sendable else {}
 
@@ -75,7 +91,8 @@ class Config:
 
 
 def user_agent() -> str:
-    return f"skytells-python/{__version__} python/{platform.python_version()}"
+    version = "{}.{}.{}".format(*sys.version_info[:3])  # platform.python_version(), without platform
+    return f"skytells-python/{__version__} python/{version}"
 
 
 def resolve_config(

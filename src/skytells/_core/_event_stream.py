@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from .._exceptions import SkytellsError
@@ -105,7 +104,7 @@ class EventStream:
         headers = {**(self._base.headers or {}), "Accept": "text/event-stream", "Cache-Control": "no-store"}
         if self.decoder.last_event_id:
             headers["Last-Event-ID"] = self.decoder.last_event_id
-        return replace(self._base, headers=headers)
+        return self._base.replace(headers=headers)
 
     @staticmethod
     def is_event_stream(status: int, headers: Mapping[str, str]) -> bool:

@@ -15,12 +15,13 @@ from urllib.parse import quote
 
 from .._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
 from ..types._options import DEFAULT_POLL_INTERVAL_MS, PredictionSdkOptions
-from ._effects import Flow, Notify, Reply, Request, Sleep
+from ._effects import Flow, Listen, Notify, Reply, Request, Sleep, StreamEnd
 from ._errors import sdk_error
-from ._event_stream import EventStream, malformed_event
+from ._event_stream import EventStream, logger, malformed_event
 from ._json import encode_json
 from ._model_flows import model_cached
 from ._outputs import file_name_for, output_urls
+from ._progress import LiveState
 from ._send import Context, check_abort, check_key, send
 from ._sse import StreamEvent
 from ._status import TERMINAL_STATUSES, is_terminal, status_of
@@ -304,10 +305,12 @@ def run(
     interval_ms: float | None = None,
     max_wait_ms: float | None = None,
     signal: Any = None,
+    live: bool = True,
 ) -> Flow[dict[str, Any]]:
     """Create and wait. Without ``on_progress``: one ``await: true`` create, then polling only if
-    the answer is not terminal yet (video models). With it: create, then poll and report each state
-    (a create answered already finished is reported once)."""
+    the answer is not terminal yet (video models). With it: create, then follow the prediction's
+    live events (``live``, see :func:`follow`) or poll, reporting each state (a create answered
+    already finished is reported once)."""
     started = ctx.clock()
     check_abort(signal)
     if on_progress is None:
@@ -327,6 +330,16 @@ def run(
         data = yield from create(ctx, {**body, "await": False})
         if is_terminal(data):  # finished at once: report the final state anyway
             yield Notify(on_progress, data)
+        elif live:
+            data = yield from follow(
+                ctx,
+                data,
+                on_progress=on_progress,
+                interval_ms=interval_ms,
+                max_wait_ms=max_wait_ms,
+                signal=signal,
+                started=started,
+            )
         else:
             data = yield from wait(
                 ctx,
@@ -338,6 +351,78 @@ def run(
                 started=started,
             )
     return raise_if_failed(data)
+
+
+def follow(
+    ctx: Context,
+    prediction: Mapping[str, Any] | str,
+    *,
+    on_progress: Callable[[Any], Any] | None = None,
+    interval_ms: float | None = None,
+    max_wait_ms: float | None = None,
+    signal: Any = None,
+    started: float | None = None,
+) -> Flow[dict[str, Any]]:
+    """Wait for a prediction by following its live events; poll (:func:`wait`) where there are none.
+
+    Each event is merged into the last known state (:class:`LiveState`), and ``on_progress`` hears
+    every state that changed, once, the finished prediction last and whole; the result returns as
+    soon as the stream says the prediction ended. A server without a live stream (an error, or JSON
+    instead of events), a malformed event, or a stream that stays broken after its reconnects from
+    ``Last-Event-ID`` hands over to polling, which goes on from the same state (so nothing is
+    reported twice). ``max_wait_ms`` and ``signal`` apply throughout. The first state reported is the
+    one the wait starts from: ``prediction`` itself, or, given its id, the prediction fetched first.
+    """
+    prediction_id(prediction)
+    if not isinstance(prediction, str) and is_terminal(prediction):
+        return dict(prediction)
+    start = ctx.clock() if started is None else started
+    deadline = None if max_wait_ms is None else start + max(0.0, max_wait_ms) / 1000.0
+    check_abort(signal)
+    if isinstance(prediction, str):  # nothing known yet: fetch it first
+        prediction = yield from get(ctx, prediction, signal)
+    live = LiveState(prediction)
+    if on_progress is not None:
+        yield Notify(on_progress, live.report())
+    if is_terminal(prediction):
+        return dict(prediction)
+    machine = event_stream(ctx, prediction)
+    ending: StreamEnd | None = None
+    while ending is None:
+        check_abort(signal)
+        left = None if deadline is None else deadline - ctx.clock()
+        if left is not None and left <= 0:
+            raise _wait_timeout(live.state, max_wait_ms)
+        answer = yield Listen(machine, left, signal)
+        if isinstance(answer, StreamEnd):
+            ending = answer
+        elif isinstance(answer, StreamEvent):
+            if live.apply(answer) and on_progress is not None:
+                yield Notify(on_progress, live.report())
+            if live.final is not None:
+                return live.final
+    if ending.error is not None:
+        logger.info("prediction events unavailable (%s); polling instead", type(ending.error).__name__)
+    return (
+        yield from wait(
+            ctx,
+            live.state,
+            interval_ms=interval_ms,
+            max_wait_ms=max_wait_ms,
+            signal=signal,
+            on_progress=None if on_progress is None else _changes_only(live, on_progress),
+            started=start,
+        )
+    )
+
+
+def _changes_only(live: LiveState, on_progress: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``on_progress`` for polls that go on from ``live``: called only with a state not reported yet."""
+
+    def report(prediction: dict[str, Any]) -> Any:
+        return on_progress(live.report()) if live.replace(prediction) else None
+
+    return report
 
 
 def combine_dispatch(outcomes: Sequence[Any]) -> list[Any]:

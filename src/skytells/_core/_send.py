@@ -7,28 +7,41 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .._exceptions import AbortedError, SkytellsError
 from ._config import Config
-from ._effects import Failure, Flow, Request, Sleep
+from ._effects import Failure, Flow, Reply, Request, Sleep
 from ._errors import check_reply, error_from_failure, make_error, parse_json_reply, sdk_error
 from ._retry import retry_delay
 
 logger = logging.getLogger("skytells")
 
 
-@dataclass
 class Context:
     """Per-client state the flows read: configuration, clock, key source, model cache."""
 
-    config: Config
-    clock: Callable[[], float] = time.monotonic
-    new_key: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
-    models: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("clock", "config", "models", "new_key")
+
+    def __init__(
+        self,
+        config: Config,
+        clock: Callable[[], float] = time.monotonic,
+        new_key: Callable[[], str] | None = None,
+        models: dict[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.new_key: Callable[[], str] = new_key or new_idempotency_key
+        self.models: dict[str, Any] = {} if models is None else models
+
+
+def new_idempotency_key() -> str:
+    """A random UUID (version 4) for an ``Idempotency-Key`` (``uuid`` is loaded on the first create)."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
@@ -42,8 +55,9 @@ def send(ctx: Context, request: Request, signal: Any = None) -> Flow[Any]:
     while True:
         answer = yield request
         try:
-            if isinstance(answer, Failure) or answer is None:
-                raise error_from_failure(answer or Failure("network", "no response"), secret)
+            if not isinstance(answer, Reply):
+                failure = answer if isinstance(answer, Failure) else Failure("network", "no response")
+                raise error_from_failure(failure, secret)
             if request.expect == "bytes":
                 return check_reply(answer, secret)
             return parse_json_reply(answer, secret)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..types._enums import TERMINAL_STATUSES
+from ..types._statuses import TERMINAL_STATUSES
 
 __all__ = ["TERMINAL_STATUSES", "is_terminal", "status_of"]
 

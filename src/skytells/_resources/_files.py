@@ -10,7 +10,6 @@ an event loop never waits on a disk.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -61,6 +60,8 @@ async def aencode_body(body: dict[str, Any]) -> dict[str, Any]:
     """:func:`encode_body` in a worker thread when the input holds files (nothing to do otherwise)."""
     if not has_file_inputs(body.get("input")):
         return body
+    import asyncio  # here: import skytells does not load asyncio
+
     return await asyncio.to_thread(encode_body_files, body, read_file)
 
 

@@ -11,19 +11,19 @@ on the client's driver, and wraps the answer into a :class:`Prediction` bound to
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .._core import _prediction_flows as flows
-from .._core._arguments import create_call, list_call, queue_call, run_call, wait_call
+from .._core._arguments import Polling, create_call, list_call, queue_call, run_call, wait_call
+from .._core._effects import Flow
 from .._core._errors import scrub_error
 from .._core._outputs import folder_name_for
+from .._core._send import Context
 from .._core._sse import StreamEvent
 from .._exceptions import DispatchError, PredictionFailedError, SkytellsError, WaitTimeoutError
 from .._prediction import AsyncPrediction, Prediction, write_files
@@ -107,6 +107,29 @@ def _bind_event(
 
 
 _FLOW_ERRORS = (PredictionFailedError, WaitTimeoutError)
+
+
+def _wait_flow(
+    ctx: Context, prediction: PredictionRef, polling: Polling, on_progress: Callable[[Any], Any] | None
+) -> Flow[dict[str, Any]]:
+    """The flow of ``wait()``: following the live events when there is a callback to tell, else polling."""
+    if on_progress is not None and polling.live:
+        return flows.follow(
+            ctx,
+            prediction,
+            on_progress=on_progress,
+            interval_ms=polling.interval_ms,
+            max_wait_ms=polling.max_wait_ms,
+            signal=polling.signal,
+        )
+    return flows.wait(
+        ctx,
+        prediction,
+        interval_ms=polling.interval_ms,
+        max_wait_ms=polling.max_wait_ms,
+        signal=polling.signal,
+        on_progress=on_progress,
+    )
 
 
 # ---- client.predictions ----------------------------------------------------------------------------
@@ -284,17 +307,20 @@ class PredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> Prediction:
         """Run a model and return the finished prediction; ``PREDICTION_FAILED`` if it fails.
 
         Without ``on_progress``: one ``await: true`` call (then polling if the model is still
-        running, e.g. video). With ``on_progress``: create, then poll every ``interval`` ms and call
-        it with each state. ``max_wait`` (ms) gives ``WAIT_TIMEOUT``; setting ``signal`` gives ``ABORTED``.
+        running, e.g. video). With ``on_progress``: create, then follow the prediction's live events
+        and call it with each new state, returning as soon as it ends; where the server has no live
+        events, or with ``live=False``, poll every ``interval`` ms instead. ``max_wait`` (ms) gives
+        ``WAIT_TIMEOUT``; setting ``signal`` gives ``ABORTED``.
 
         >>> client.run("flux-pro", input={"prompt": "A cat wearing sunglasses"}).status
         'succeeded'
         """
-        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal)
+        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal, live)
         body = encode_body(body)
         flow = flows.run(
             self._ctx,
@@ -303,6 +329,7 @@ class PredictionMethods:
             interval_ms=polling.interval_ms,
             max_wait_ms=polling.max_wait_ms,
             signal=polling.signal,
+            live=polling.live,
         )
         try:
             return _bind(Prediction, self, self._driver.drive(flow))
@@ -342,22 +369,18 @@ class PredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> Prediction:
         """Poll until ``succeeded``, ``failed`` or ``cancelled`` and return the final state.
 
-        The first poll is immediate, then every ``interval`` ms (default 5000). ``max_wait`` (ms)
-        gives ``WAIT_TIMEOUT`` (408); a set ``signal`` gives ``ABORTED``. A failed prediction is
-        returned, not raised.
+        The first poll is immediate, then every ``interval`` ms (default 5000). With ``on_progress``
+        the wait follows the prediction's live events instead, where the server sends them, and
+        calls it with each state that changed (``live=False`` polls). ``max_wait`` (ms) gives
+        ``WAIT_TIMEOUT`` (408); a set ``signal`` gives ``ABORTED``. A failed prediction is returned,
+        not raised.
         """
-        polling = wait_call(options, interval, max_wait, signal)
-        flow = flows.wait(
-            self._ctx,
-            prediction,
-            interval_ms=polling.interval_ms,
-            max_wait_ms=polling.max_wait_ms,
-            signal=polling.signal,
-            on_progress=_reporting(Prediction, self, on_progress),
-        )
+        polling = wait_call(options, interval, max_wait, signal, live)
+        flow = _wait_flow(self._ctx, prediction, polling, _reporting(Prediction, self, on_progress))
         try:
             return _bind(Prediction, self, self._driver.drive(flow))
         except _FLOW_ERRORS as error:
@@ -403,6 +426,8 @@ class PredictionMethods:
         if len(items) == 1:
             outcomes = [send(items[0])]
         else:
+            from concurrent.futures import ThreadPoolExecutor  # only a dispatch of several needs it
+
             with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
                 outcomes = list(pool.map(send, items))
         try:
@@ -463,9 +488,10 @@ class AsyncPredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> AsyncPrediction:
         """Run a model and return the finished prediction (see :meth:`SkytellsClient.run`)."""
-        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal)
+        body, polling = run_call(model, input, webhook, stream, options, interval, max_wait, signal, live)
         body = await aencode_body(body)
         flow = flows.run(
             self._ctx,
@@ -474,6 +500,7 @@ class AsyncPredictionMethods:
             interval_ms=polling.interval_ms,
             max_wait_ms=polling.max_wait_ms,
             signal=polling.signal,
+            live=polling.live,
         )
         try:
             return _bind(AsyncPrediction, self, await self._driver.drive(flow))
@@ -509,17 +536,11 @@ class AsyncPredictionMethods:
         interval: float | None = None,
         max_wait: float | None = None,
         signal: Any = None,
+        live: bool | None = None,
     ) -> AsyncPrediction:
         """Poll until a terminal status and return the final state (see :meth:`SkytellsClient.wait`)."""
-        polling = wait_call(options, interval, max_wait, signal)
-        flow = flows.wait(
-            self._ctx,
-            prediction,
-            interval_ms=polling.interval_ms,
-            max_wait_ms=polling.max_wait_ms,
-            signal=polling.signal,
-            on_progress=_reporting(AsyncPrediction, self, on_progress),
-        )
+        polling = wait_call(options, interval, max_wait, signal, live)
+        flow = _wait_flow(self._ctx, prediction, polling, _reporting(AsyncPrediction, self, on_progress))
         try:
             return _bind(AsyncPrediction, self, await self._driver.drive(flow))
         except _FLOW_ERRORS as error:
@@ -559,6 +580,8 @@ class AsyncPredictionMethods:
             except SkytellsError as error:
                 return error
 
+        import asyncio  # here, so that importing the SDK does not load asyncio
+
         outcomes = await asyncio.gather(*(send(item) for item in items))
         try:
             result: list[AsyncPrediction] = flows.combine_dispatch(outcomes)
@@ -588,5 +611,7 @@ class AsyncPredictionMethods:
         return _bind(AsyncPrediction, self, await self._driver.drive(flows.delete(self._ctx, id)))
 
     async def _download(self, prediction: Mapping[str, Any], directory: str | os.PathLike[str]) -> list[Path]:
+        import asyncio
+
         files = await self._driver.drive(flows.download(self._ctx, prediction))
         return await asyncio.to_thread(write_files, _folder(directory, prediction), files)

@@ -17,7 +17,8 @@ import httpx
 from .._core._config import Config
 from .._core._effects import Failure, Reply, Request
 from ._async_pools import AsyncPools
-from ._httpx import TRANSPORT_ERRORS, StreamBroken, closed_error, reply_of, transport_failure
+from ._httpcore import CORE_ERRORS
+from ._httpx import StreamBroken, closed_error, reply_of, transport_failure
 from ._passed_client import PassedClient
 from ._ramp import Ramp
 
@@ -25,6 +26,8 @@ __all__ = ["STARTS_PER_TURN", "AsyncOpenStream", "AsyncTransport"]
 
 #: requests that may start in one turn of the event loop (see :class:`~skytells._transport._ramp.Ramp`)
 STARTS_PER_TURN = 16
+#: what a request that got no (whole) response raises: httpx's errors, or httpcore's from the pools
+TRANSPORT_ERRORS = (httpx.TransportError, *CORE_ERRORS)
 
 
 class AsyncTransport:

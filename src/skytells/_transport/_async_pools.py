@@ -98,19 +98,26 @@ class AsyncPools:
             self._in_flight[index] -= 1
 
     @contextlib.asynccontextmanager
-    async def stream(self, request: Request) -> AsyncIterator[httpx.Response]:
-        """The response to `request`, its body unread; the connection is freed (closed, if the body
-        was not read to its end) when the block ends."""
+    async def lease(self) -> AsyncIterator[Shard]:
+        """A shard for one long request (an event stream), counted busy while it is open, so many
+        concurrent streams spread over the shards as requests do."""
         index = self._pick()
         self._in_flight[index] += 1
         try:
-            response = await self._open(self.shards[index], request)
+            yield self.shards[index]
+        finally:
+            self._in_flight[index] -= 1
+
+    @contextlib.asynccontextmanager
+    async def stream(self, request: Request) -> AsyncIterator[httpx.Response]:
+        """The response to `request`, its body unread, on a leased shard; the connection is freed
+        (closed, if the body was not read to its end) when the block ends."""
+        async with self.lease() as shard:
+            response = await self._open(shard, request)
             try:
                 yield response
             finally:
                 await response.aclose()
-        finally:
-            self._in_flight[index] -= 1
 
     async def aclose(self) -> None:
         """Close every shard."""

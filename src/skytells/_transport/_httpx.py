@@ -7,20 +7,16 @@ from __future__ import annotations
 import functools
 import logging
 import ssl
+import sys
 import time
 
-import httpcore
 import httpx
 
 from .._core._config import Config
 from .._core._effects import Failure, Reply, Request
 from .._exceptions import SkytellsError
-from ._httpcore import CORE_ERRORS
 
 logger = logging.getLogger("skytells")
-
-#: what a request that got no (whole) response raises: httpx's errors, or httpcore's from the pools
-TRANSPORT_ERRORS = (httpx.TransportError, *CORE_ERRORS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,7 +34,11 @@ def http_limits(config: Config, default_max: int, default_keepalive: int) -> htt
 
 def failure_of(exc: Exception, timeout: float | None) -> Failure:
     """A ``"timeout"`` for httpx's and httpcore's timeouts, else ``"network"``."""
-    kind = "timeout" if isinstance(exc, (httpx.TimeoutException, httpcore.TimeoutException)) else "network"
+    # httpcore is not imported here (``import skytells`` does not load it): an error of its own means
+    # the async pools loaded it already
+    core = sys.modules.get("httpcore")
+    timeouts = (httpx.TimeoutException,) if core is None else (httpx.TimeoutException, core.TimeoutException)
+    kind = "timeout" if isinstance(exc, timeouts) else "network"
     return Failure(kind, str(exc) or type(exc).__name__, timeout)
 
 

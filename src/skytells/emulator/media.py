@@ -8,12 +8,22 @@ input image (or its input video's first frame) for as long as its input audio la
 Rendering is kept cheap (small clips, fast encoder settings) and repeated renders come from a small
 cache, because the engine renders thousands of predictions.
 
+A file's size is known before its bytes: :func:`plan` names each file and its exact size without
+rendering it, so a prediction can complete at once and its files be made on first download
+(:func:`render_file`). The size is that of the largest of a few worst-case renderings of the same
+shape (model, dimensions, format, quality, sample rate...: made once per shape), with a margin; the
+real file is padded up to it with its format's own padding (``padding.py``). Outputs that show file
+inputs are the exception (:func:`uses_inputs`): their sizes depend on what the inputs hold, so they
+are rendered whole when the prediction completes, as before, and their sizes are their real ones.
+
 >>> from skytells.emulator.catalog import Catalog
 >>> catalog = Catalog.load()
 >>> model = catalog.get("truefusion-pro")
->>> rendered = render(model, catalog.validate(model, {"prompt": "A lake", "num_outputs": 2}))
->>> [(f.name, f.content_type) for f in rendered.files]
+>>> inputs = catalog.validate(model, {"prompt": "A lake", "num_outputs": 2})
+>>> [(f.name, f.content_type) for f in plan(model, inputs)]
 [('output-0.webp', 'image/webp'), ('output-1.webp', 'image/webp')]
+>>> len(render_file(model, inputs, "output-1.webp")) == plan(model, inputs)[1].size
+True
 """
 
 from __future__ import annotations
@@ -21,6 +31,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
+import string
 import textwrap
 import threading
 import wave
@@ -28,7 +40,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache, wraps
+from functools import lru_cache, partial, wraps
 from typing import Any
 
 import numpy as np
@@ -36,8 +48,19 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .catalog import CatalogModel, aspect_dims, image_size, requested_seconds
 from .input_media import InputPicture, audio_seconds, input_picture
+from .padding import PADDED_FORMATS, TooLarge, min_overhead, pad
 
-__all__ = ["LABEL", "Rendered", "RenderedFile", "clear_cache", "render"]
+__all__ = [
+    "LABEL",
+    "PlannedFile",
+    "Rendered",
+    "RenderedFile",
+    "clear_cache",
+    "plan",
+    "render",
+    "render_file",
+    "uses_inputs",
+]
 
 #: The mark every image and video frame carries.
 LABEL = "SKYTELLS EMULATOR"
@@ -78,6 +101,31 @@ class Rendered:
     text: str | None = None
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """An output file before it is made: its name, MIME type and exact size in bytes."""
+
+    name: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class _Output:
+    """How to make one output file: ``make(prompt, seed)`` gives its bytes before padding; ``shape``
+    is everything but the prompt and seed that its size depends on."""
+
+    name: str
+    content_type: str
+    fmt: str
+    make: Callable[[str, int | None], bytes]
+    prompt: str
+    seed: int | None
+    shape: tuple[Any, ...]
+    #: the same file made smaller (lower quality), for the rare one its size has no room for
+    smaller: Callable[[str, int | None], bytes] | None = None
+
+
 def render(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = True) -> Rendered:
     """The outputs of `model` for validated `inputs`. Thread-safe; CPU-bound (run it in a pool).
 
@@ -85,19 +133,130 @@ def render(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = Tru
     apply), so predictions of one model share cached files: rendering is then almost free, for load
     tests with thousands of distinct prompts.
     """
-    if not unique and not model.produces_text:
-        inputs = {**{k: v for k, v in inputs.items() if k not in _UNIQUE_KEYS}, "prompt": QUICK_PROMPT}
     if model.produces_text:
-        return Rendered(files=[], text=render_text(model, inputs))
+        return Rendered(files=[], text=render_text(model, _effective(model, inputs, unique)))
+    if uses_inputs(model, inputs):
+        return Rendered(files=_input_files(model, _effective(model, inputs, unique)))
+    return Rendered(
+        files=[RenderedFile(o.name, o.content_type, _made(o)) for o in _outputs(model, inputs, unique)]
+    )
+
+
+def uses_inputs(model: CatalogModel, inputs: Mapping[str, Any]) -> bool:
+    """True when the outputs show file inputs (an edit's input image, a lip-sync's picture and audio
+    length). Their sizes depend on what the inputs hold, so they cannot be planned without reading
+    them: such files are rendered whole by :func:`render` when the prediction completes, as their
+    exact sizes are then known, and :func:`plan` does not apply to them."""
+    if model.produces_text:
+        return False
     if model.type == "image":
-        if input_source(model, inputs):
-            return Rendered(files=render_edits(model, inputs))
-        return Rendered(files=render_images(model, inputs))
+        return input_source(model, inputs) is not None
+    return model.type == "video" and bool(model.options.get("input_image"))
+
+
+def _input_files(model: CatalogModel, inputs: Mapping[str, Any]) -> list[RenderedFile]:
+    if model.type == "image":
+        return render_edits(model, inputs)
+    return [render_lipsync(model, inputs)]
+
+
+def plan(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = True) -> list[PlannedFile]:
+    """The files :func:`render` makes, with their exact sizes, without making them (after the first
+    request of a shape, a dictionary lookup). Text models have none; outputs that show file inputs
+    (:func:`uses_inputs`) are rendered to know their sizes."""
+    if model.produces_text:
+        return []
+    if uses_inputs(model, inputs):
+        return [
+            PlannedFile(f.name, f.content_type, f.size) for f in render(model, inputs, unique=unique).files
+        ]
+    return [PlannedFile(o.name, o.content_type, planned_size(o)) for o in _outputs(model, inputs, unique)]
+
+
+def sizes_known(model: CatalogModel, inputs: Mapping[str, Any], *, unique: bool = True) -> bool:
+    """True when :func:`plan` renders nothing: every file's shape was sized before (or text)."""
+    if model.produces_text:
+        return True
+    if uses_inputs(model, inputs):
+        return False
+    with _sizes_lock:
+        return all((o.fmt, *o.shape) in _sizes for o in _outputs(model, inputs, unique))
+
+
+def render_file(model: CatalogModel, inputs: Mapping[str, Any], name: str, *, unique: bool = True) -> bytes:
+    """The bytes of one planned file (``KeyError`` for a name the plan does not have)."""
+    if uses_inputs(model, inputs):
+        for item in render(model, inputs, unique=unique).files:
+            if item.name == name:
+                return item.data
+        raise KeyError(name)
+    for output in _outputs(model, inputs, unique):
+        if output.name == name:
+            return _made(output)
+    raise KeyError(name)
+
+
+def _effective(model: CatalogModel, inputs: Mapping[str, Any], unique: bool) -> Mapping[str, Any]:
+    if unique or model.produces_text:
+        return inputs
+    return {**{k: v for k, v in inputs.items() if k not in _UNIQUE_KEYS}, "prompt": QUICK_PROMPT}
+
+
+def _outputs(model: CatalogModel, inputs: Mapping[str, Any], unique: bool) -> list[_Output]:
+    inputs = _effective(model, inputs, unique)
+    if model.type == "image":
+        return image_outputs(model, inputs)
     if model.type == "video":
-        if model.options.get("input_image"):
-            return Rendered(files=[render_lipsync(model, inputs)])
-        return Rendered(files=[render_video(model, inputs)])
-    return Rendered(files=[render_audio(model, inputs)])
+        return [video_output(model, inputs)]
+    return [audio_output(model, inputs)]
+
+
+# ---- sizes known in advance ---------------------------------------------------------------------
+
+#: room over the largest worst-case rendering of a shape (real renderings measured up to ~1.25x)
+SIZE_MARGIN = 1.5
+SIZE_SLACK = 1024
+_GLYPHS = string.ascii_letters + string.digits + string.punctuation
+
+
+def _noise(length: int) -> str:
+    """``length`` characters with no pattern to compress (the same on every run)."""
+    stream = b"".join(hashlib.sha256(b"worst %d" % i).digest() for i in range(length // 32 + 1))
+    return "".join(_GLYPHS[b % len(_GLYPHS)] for b in stream[:length])
+
+
+#: prompts that make large files: dense repeated glyphs, and characters with no pattern to compress
+WORST_PROMPTS = ("W@M#" * 2500, _noise(4000))
+WORST_SEED = 2**63 - 1
+_sizes: dict[tuple[Any, ...], int] = {}
+_sizes_lock = threading.Lock()
+
+
+def planned_size(output: _Output) -> int:
+    """The size announced for ``output``: the same for every prompt and seed of its shape."""
+    key = (output.fmt, *output.shape)
+    with _sizes_lock:
+        known = _sizes.get(key)
+    if known is not None:
+        return known
+    worst = max(len(output.make(prompt, WORST_SEED)) for prompt in WORST_PROMPTS)
+    size = worst
+    if output.fmt in PADDED_FORMATS:
+        size = math.ceil(worst * SIZE_MARGIN) + SIZE_SLACK + min_overhead(output.fmt)
+        size += size % 2  # a WebP file's size is even
+    with _sizes_lock:
+        return _sizes.setdefault(key, size)
+
+
+def _made(output: _Output) -> bytes:
+    """The file's bytes, padded to its planned size."""
+    size = planned_size(output)
+    try:
+        return pad(output.make(output.prompt, output.seed), output.fmt, size)
+    except TooLarge:
+        if output.smaller is None:
+            raise
+        return pad(output.smaller(output.prompt, output.seed), output.fmt, size)
 
 
 # ---- shared -------------------------------------------------------------------------------------
@@ -110,7 +269,7 @@ _cache_lock = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Forgets every cached rendering."""
+    """Forgets every cached rendering (the sizes planned stay: they never change)."""
     global _cache_size
     with _cache_lock:
         _cache.clear()
@@ -231,16 +390,27 @@ def image_count(inputs: Mapping[str, Any]) -> int:
 
 def render_images(model: CatalogModel, inputs: Mapping[str, Any]) -> list[RenderedFile]:
     """``num_outputs`` images of the requested size and format."""
+    return [RenderedFile(o.name, o.content_type, _made(o)) for o in image_outputs(model, inputs)]
+
+
+def image_outputs(model: CatalogModel, inputs: Mapping[str, Any]) -> list[_Output]:
     width, height = (min(MAX_IMAGE_SIDE, side) for side in image_size(model, inputs))
     fmt = image_format(model, inputs)
     quality = _int(inputs.get("output_quality"), 80, 1, 100)
     prompt, seed = _prompt_of(inputs), _seed_of(inputs)
     ext = "jpg" if fmt == "jpeg" else fmt
+    shape = ("image", model.slug, model.name, width, height, quality)
+
+    def maker(index: int, small: bool) -> Callable[[str, int | None], bytes]:
+        def make(prompt: str, seed: int | None) -> bytes:
+            args = (model.slug, model.name, prompt, seed, width, height, fmt, quality, index)
+            return _image_bytes(*args, small)
+
+        return make
+
     return [
-        RenderedFile(
-            f"output-{i}.{ext}",
-            IMAGE_TYPES[fmt],
-            _image_bytes(model.slug, model.name, prompt, seed, width, height, fmt, quality, i),
+        _Output(
+            f"output-{i}.{ext}", IMAGE_TYPES[fmt], fmt, maker(i, False), prompt, seed, shape, maker(i, True)
         )
         for i in range(image_count(inputs))
     ]
@@ -257,20 +427,22 @@ def _image_bytes(
     fmt: str,
     quality: int,
     index: int,
+    small: bool = False,
 ) -> bytes:
+    """The image, encoded; ``small``: at low quality (a palette for PNG), for a file short of room."""
     image = _canvas(_digest(slug, prompt, seed, index), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | #{index} | {width}x{height}")
-    return _encode_image(image, fmt, quality)
+    return _encode_image(image, fmt, quality, small)
 
 
-def _encode_image(image: Image.Image, fmt: str, quality: int) -> bytes:
+def _encode_image(image: Image.Image, fmt: str, quality: int, small: bool = False) -> bytes:
     out = io.BytesIO()
     if fmt == "webp":
-        image.save(out, "WEBP", quality=quality, method=0)
+        image.save(out, "WEBP", quality=10 if small else quality, method=0)
     elif fmt == "png":
-        image.save(out, "PNG", compress_level=1)
+        (image.quantize(16) if small else image).save(out, "PNG", compress_level=9 if small else 1)
     else:
-        image.save(out, "JPEG", quality=quality)
+        image.save(out, "JPEG", quality=10 if small else quality)
     return out.getvalue()
 
 
@@ -348,13 +520,22 @@ def audio_format(model: CatalogModel, inputs: Mapping[str, Any]) -> str:
 
 def render_audio(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile:
     """A few seconds of deterministic tones in the requested format (mp3, wav or raw pcm)."""
+    output = audio_output(model, inputs)
+    return RenderedFile(output.name, output.content_type, _made(output))
+
+
+def audio_output(model: CatalogModel, inputs: Mapping[str, Any]) -> _Output:
     fmt = audio_format(model, inputs)
     rate = _int(inputs.get("sample_rate"), 44100, 8000, 48000)
     bitrate = _int(inputs.get("bitrate"), 128000, 32000, 320000)
     cap = float(model.options.get("audio_seconds", AUDIO_CAP_S))
     seconds = max(1.0, min(cap, requested_seconds(model, inputs)))
-    data = _audio_bytes(model.slug, _prompt_of(inputs), _seed_of(inputs), fmt, rate, bitrate, seconds)
-    return RenderedFile(f"output.{fmt}", AUDIO_TYPES[fmt], data)
+
+    def make(prompt: str, seed: int | None) -> bytes:
+        return _audio_bytes(model.slug, prompt, seed, fmt, rate, bitrate, seconds)
+
+    shape = ("audio", model.slug, rate, bitrate, seconds)
+    return _Output(f"output.{fmt}", AUDIO_TYPES[fmt], fmt, make, _prompt_of(inputs), _seed_of(inputs), shape)
 
 
 def _tones(digest: bytes, rate: int, seconds: float) -> np.ndarray:
@@ -439,13 +620,23 @@ def _even(value: float) -> int:
 
 def render_video(model: CatalogModel, inputs: Mapping[str, Any]) -> RenderedFile:
     """A short H.264 MP4 (yuv420p) of the requested size, labelled as emulator output."""
+    output = video_output(model, inputs)
+    return RenderedFile(output.name, output.content_type, _made(output))
+
+
+def video_output(model: CatalogModel, inputs: Mapping[str, Any]) -> _Output:
     width, height = video_size(inputs)
-    data = _video_bytes(model.slug, model.name, _prompt_of(inputs), _seed_of(inputs), width, height)
-    return RenderedFile("output.mp4", "video/mp4", data)
+    make = partial(_video_bytes, model.slug, model.name, width=width, height=height)
+    shape = ("video", model.slug, model.name, width, height)
+    return _Output("output.mp4", "video/mp4", "mp4", make, _prompt_of(inputs), _seed_of(inputs), shape)
+
+
+def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, *, width: int, height: int) -> bytes:
+    return _video_encoded(slug, name, prompt, seed, width, height)
 
 
 @_cached
-def _video_bytes(slug: str, name: str, prompt: str, seed: int | None, width: int, height: int) -> bytes:
+def _video_encoded(slug: str, name: str, prompt: str, seed: int | None, width: int, height: int) -> bytes:
     image = _canvas(_digest(slug, prompt, seed), width, height)
     _label(image, prompt, f"{name} | seed {seed if seed is not None else '-'} | {width}x{height}")
     bar = max(8, width // 24)

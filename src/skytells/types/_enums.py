@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from ._statuses import TERMINAL_STATUSES
+
 
 class _StrEnum(str, Enum):
     """A str enum whose ``str()`` and f-string form are the wire value."""
@@ -12,8 +14,17 @@ class _StrEnum(str, Enum):
         return str(self.value)
 
 
-#: the statuses a prediction ends in (both spellings of cancelled)
-TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "canceled"})
+__all__ = [
+    "TERMINAL_STATUSES",
+    "ApiErrorId",
+    "ModelPrivacy",
+    "ModelType",
+    "PredictionSource",
+    "PredictionStatus",
+    "PredictionType",
+    "PricingOperator",
+    "PricingUnit",
+]
 
 
 class PredictionStatus(_StrEnum):

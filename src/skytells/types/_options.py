@@ -88,11 +88,14 @@ class WaitOptions:
     """Polling of :meth:`SkytellsClient.wait`: ``interval`` and ``max_wait`` in milliseconds.
 
     ``signal`` (a ``threading.Event`` or ``asyncio.Event``) stops the wait with ``ABORTED`` once set.
+    With an ``on_progress`` callback the wait follows the prediction's live events where the server
+    sends them (``interval`` is then the polling of a server without them); ``live=False`` polls.
     """
 
     interval: float = DEFAULT_POLL_INTERVAL_MS
     max_wait: float | None = None
     signal: Any = None
+    live: bool = True
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> WaitOptions:
@@ -144,6 +147,8 @@ class RunOptions:
     interval: float | None = None
     max_wait: float | None = None
     signal: Any = None
+    #: with ``on_progress``: follow the live events (True) or poll (False)
+    live: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"input": self.input or {}}

@@ -1,4 +1,7 @@
-"""``GET /v1/files/{prediction_id}/{name}``: an output file (no key needed: prediction ids are secret)."""
+"""``GET /v1/files/{prediction_id}/{name}``: an output file (no key needed: prediction ids are secret).
+
+A file is rendered on its first download (off the event loop), then served from the data directory.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ async def get_file(request: Request) -> Response:
     files = (stored.body["metadata"].get("storage") or {}).get("files", []) if stored else []
     match = next((f for f in files if f["name"] == name), None)
     path = state.store.file_path(prediction_id, name)
+    if match is not None and stored is not None and not path.is_file():
+        await state.engine.materialize(stored, name)
     if match is None or not path.is_file():
         raise ApiError("FILE_NOT_FOUND", f"File '{name[:200]}' was not found.")
     return FileResponse(path, media_type=match["type"])

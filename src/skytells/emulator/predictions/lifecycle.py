@@ -3,7 +3,9 @@
 ``pending`` (queue) → ``starting`` (cold boot) → ``started`` (an instant: an event, then the stored
 status is ``processing``) → ``processing`` (run, with progress) → ``succeeded`` | ``failed`` |
 ``cancelled``. There is no thread or task per prediction: each in-flight prediction is one `Run`
-holding one timer handle. Outputs are rendered in a small thread pool when the run ends.
+holding one timer handle. A run that ends gets its output files planned (names and exact sizes,
+nothing rendered); each file is rendered in a small thread pool on its first download
+(:meth:`Engine.materialize`).
 
 >>> engine = Engine(store, catalog, accounts, dispatcher, speed=10.0)
 >>> await engine.start()
@@ -26,7 +28,7 @@ from typing import Any
 from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog, CatalogModel
 from skytells.emulator.errors import ApiError
-from skytells.emulator.files.storage import write_outputs
+from skytells.emulator.files.storage import plan_is_cheap, plan_outputs, write_output
 from skytells.emulator.predictions.events import Event, PredictionEvents
 from skytells.emulator.predictions.outcomes import OutcomeRules
 from skytells.emulator.predictions.presentation import present
@@ -98,6 +100,7 @@ class Engine:
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._writing: dict[tuple[str, str], asyncio.Future[Any]] = {}
 
     # ---- start / stop ----------------------------------------------------------------------
 
@@ -312,28 +315,61 @@ class Engine:
         if run.stored.plan.get("outcome") == "fail":
             self._finish(run, "failed")
         else:
-            self._spawn(self._render_and_succeed(run))
+            self._succeed(run)
 
     async def _finish_instantly(self, run: Run) -> None:
         self._mark_started(run)
-        await self._render_and_succeed(run)
+        self._succeed(run)
 
-    async def _render_and_succeed(self, run: Run) -> None:
+    def _succeed(self, run: Run) -> None:
+        """Plan the outputs and finish: at once when their sizes are known, else after sizing them
+        in the thread pool (a shape's first prediction renders its worst cases once)."""
         stored = run.stored
-        arguments = (self.store, run.model, stored.id, stored.body["input"], not self.shared_outputs)
+        unique = not self.shared_outputs
+        stored.plan["unique"] = unique
+        arguments = (self.store, run.model, stored.id, stored.body["input"], unique)
+        if plan_is_cheap(run.model, stored.body["input"], unique):
+            try:
+                outputs = plan_outputs(*arguments)
+            except Exception as exc:  # a renderer bug fails the prediction, never the server
+                self._finish(run, "failed", message=f"Output rendering failed: {type(exc).__name__}")
+                return
+            self._finish(run, "succeeded", outputs)
+        else:
+            self._spawn(self._plan_and_succeed(run, arguments))
+
+    async def _plan_and_succeed(self, run: Run, arguments: tuple[Any, ...]) -> None:
+        stored = run.stored
         try:
-            if run.model.produces_text:  # a few string operations: not worth a thread hop
-                files, text = write_outputs(*arguments)
-            else:
-                files, text = await self.loop.run_in_executor(self._executor, write_outputs, *arguments)
+            outputs = await self.loop.run_in_executor(self._executor, plan_outputs, *arguments)
         except Exception as exc:  # a renderer bug fails the prediction, never the server
             if self.runs.get(stored.id) is run:
                 self._finish(run, "failed", message=f"Output rendering failed: {type(exc).__name__}")
             return
-        if self.runs.get(stored.id) is not run:  # cancelled, deleted or reset meanwhile
+        if self.runs.get(stored.id) is run:  # not cancelled, deleted or reset meanwhile
+            self._finish(run, "succeeded", outputs)
+        else:  # outputs that show file inputs were written already (see plan_outputs)
             self.store.remove_files(stored.id)
-            return
-        self._finish(run, "succeeded", (files, text))
+
+    # ---- output files ----------------------------------------------------------------------
+
+    async def materialize(self, stored: StoredPrediction, name: str) -> None:
+        """Render and write one planned output file of a finished prediction (in the thread pool;
+        concurrent first downloads share one rendering)."""
+        key = (stored.id, name)
+        writing = self._writing.get(key)
+        if writing is None:
+            model = self.catalog.get(stored.model)
+            if model is None:
+                return
+            unique = bool(stored.plan.get("unique", not self.shared_outputs))
+            arguments = (self.store, model, stored.id, stored.body["input"], name, unique)
+            writing = self.loop.run_in_executor(self._executor, write_output, *arguments)
+            self._writing[key] = writing
+            writing.add_done_callback(lambda _: self._writing.pop(key, None))
+        await asyncio.shield(writing)
+        if self.store.get_prediction(stored.id) is None:  # deleted while it was being written
+            self.store.remove_files(stored.id)
 
     def _finish(
         self,
