@@ -11,14 +11,17 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 
 from .._core._config import Config
 from .._core._effects import Failure, Reply, Request
-from ._httpx import TRANSPORT_ERRORS, StreamBroken, closed_error, transport_failure
+from ._httpx import StreamBroken, closed_error, transport_failure
 from ._sync_passed import SyncPassedClient
-from ._sync_pool import SyncPool
+
+if TYPE_CHECKING:
+    from ._sync_pool import SyncPool
 
 __all__ = ["OpenStream", "SyncTransport"]
 
@@ -29,9 +32,17 @@ class SyncTransport:
     def __init__(self, config: Config, http_client: httpx.Client | None = None) -> None:
         self._config = config
         self.owned = http_client is None
-        self.pool: SyncPool | SyncPassedClient = (
-            SyncPool(config) if http_client is None else SyncPassedClient(http_client, config)
-        )
+        self.pool: SyncPool | SyncPassedClient
+        #: what a request that got no (whole) response raises
+        self._errors: tuple[type[Exception], ...]
+        if http_client is None:
+            # httpcore loads with the first client, not with ``import skytells``
+            from ._httpcore import CORE_ERRORS
+            from ._sync_pool import SyncPool
+
+            self.pool, self._errors = SyncPool(config), (httpx.TransportError, *CORE_ERRORS)
+        else:
+            self.pool, self._errors = SyncPassedClient(http_client, config), (httpx.TransportError,)
 
     @property
     def is_closed(self) -> bool:
@@ -44,7 +55,7 @@ class SyncTransport:
         started = time.perf_counter()
         try:
             return self.pool.send(request, started)
-        except TRANSPORT_ERRORS as exc:
+        except self._errors as exc:
             return transport_failure(request, exc, self._config)
 
     @contextlib.contextmanager
@@ -55,9 +66,9 @@ class SyncTransport:
         with contextlib.ExitStack() as opened:
             try:
                 response = opened.enter_context(self.pool.stream(request))
-            except TRANSPORT_ERRORS as exc:
+            except self._errors as exc:
                 raise StreamBroken(transport_failure(request, exc, self._config)) from None
-            yield OpenStream(request, response, self._config)
+            yield OpenStream(request, response, self._config, self._errors)
 
     def close(self) -> None:
         """Close the pool (not an ``http_client`` the caller passed in)."""
@@ -67,17 +78,24 @@ class SyncTransport:
 class OpenStream:
     """The status and headers of a streamed response, and its body as it arrives."""
 
-    def __init__(self, request: Request, response: httpx.Response, config: Config) -> None:
+    def __init__(
+        self,
+        request: Request,
+        response: httpx.Response,
+        config: Config,
+        errors: tuple[type[Exception], ...] = (httpx.TransportError,),
+    ) -> None:
         self._request = request
         self._response = response
         self._config = config
+        self._errors = errors
         self.status = response.status_code
         self.headers = response.headers
 
     def chunks(self) -> Iterator[bytes]:
         try:
             yield from self._response.iter_bytes()
-        except TRANSPORT_ERRORS as exc:
+        except self._errors as exc:
             raise StreamBroken(transport_failure(self._request, exc, self._config)) from None
 
     def read(self) -> Reply:
