@@ -14,6 +14,8 @@ from collections.abc import Mapping
 import httpcore
 import httpx
 
+from ._httpcore import proxy_settings
+
 __all__ = ["Shard"]
 
 
@@ -62,31 +64,8 @@ def _proxy_pool(
     backend: httpcore.AsyncNetworkBackend,
     ssl_context: ssl.SSLContext,
 ) -> httpcore.AsyncConnectionPool:
-    """The pool of requests through `proxy`: HTTP(S) forwarding and tunnels, or SOCKS (with ``socksio``)."""
-    url = proxy.url
-    proxy_url = httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path)
-    if url.scheme in ("socks5", "socks5h"):
-        return httpcore.AsyncSOCKSProxy(
-            proxy_url=proxy_url,
-            proxy_auth=proxy.raw_auth,
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=backend,
-        )
-    return httpcore.AsyncHTTPProxy(
-        proxy_url=proxy_url,
-        proxy_auth=proxy.raw_auth,
-        proxy_headers=proxy.headers.raw,
-        ssl_context=ssl_context,
-        proxy_ssl_context=proxy.ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=False,
-        network_backend=backend,
-    )
+    """The pool of requests through `proxy` (see :func:`proxy_settings`), on `backend`."""
+    socks, settings = proxy_settings(proxy, limits, ssl_context)
+    if socks:
+        return httpcore.AsyncSOCKSProxy(**settings, network_backend=backend)
+    return httpcore.AsyncHTTPProxy(**settings, network_backend=backend)

@@ -22,14 +22,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 import httpcore
 import httpx
 
 from .._core._config import Config
 from .._core._effects import Reply, Request
-from ._httpcore import core_request
+from ._httpcore import core_request, httpx_response, proxy_settings
 from ._httpx import build_request, http_limits, logger, request_builder, shared_ssl_context
 from ._proxies import EnvironmentProxies
 
@@ -72,7 +72,7 @@ class SyncPool:
         try:
             headers: Mapping[str, str] = _plain_headers(core.headers)
             if "content-encoding" in headers:
-                response = _response(core, built)  # httpx decodes it
+                response = httpx_response(core, built)  # httpx decodes it
                 response.read()
                 headers, content = response.headers, response.content
             else:
@@ -102,7 +102,7 @@ class SyncPool:
 
     def _open(self, request: Request) -> httpx.Response:
         built, core_req, pool = self._build(request)
-        return _response(pool.handle_request(core_req), built)
+        return httpx_response(pool.handle_request(core_req), built)
 
     def _build(self, request: Request) -> tuple[httpx.Request, httpcore.Request, httpcore.ConnectionPool]:
         """`request` as httpx builds it, as httpcore takes it, and the pool it goes to."""
@@ -142,56 +142,7 @@ def _plain_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return headers
 
 
-def _response(core: httpcore.Response, built: httpx.Request) -> httpx.Response:
-    """httpcore's answer to `built` as an ``httpx.Response``, its body not read yet."""
-    return httpx.Response(
-        status_code=core.status,
-        headers=core.headers,
-        stream=_Body(core),
-        extensions=core.extensions,
-        request=built,
-    )
-
-
-class _Body(httpx.SyncByteStream):
-    """The body of an httpcore response as httpx reads it."""
-
-    def __init__(self, core: httpcore.Response) -> None:
-        self._core = core
-
-    def __iter__(self) -> Iterator[bytes]:
-        stream = self._core.stream
-        assert isinstance(stream, Iterable)  # a sync pool's response
-        return iter(stream)
-
-    def close(self) -> None:
-        self._core.close()
-
-
 def _proxy_pool(proxy: httpx.Proxy, limits: httpx.Limits) -> httpcore.ConnectionPool:
-    """The pool of requests through `proxy`: HTTP(S) forwarding and tunnels, or SOCKS (with ``socksio``)."""
-    url = proxy.url
-    proxy_url = httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path)
-    if url.scheme in ("socks5", "socks5h"):
-        return httpcore.SOCKSProxy(
-            proxy_url=proxy_url,
-            proxy_auth=proxy.raw_auth,
-            ssl_context=shared_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-        )
-    return httpcore.HTTPProxy(
-        proxy_url=proxy_url,
-        proxy_auth=proxy.raw_auth,
-        proxy_headers=proxy.headers.raw,
-        ssl_context=shared_ssl_context(),
-        proxy_ssl_context=proxy.ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=False,
-    )
+    """The pool of requests through `proxy` (see :func:`proxy_settings`)."""
+    socks, settings = proxy_settings(proxy, limits, shared_ssl_context())
+    return httpcore.SOCKSProxy(**settings) if socks else httpcore.HTTPProxy(**settings)
