@@ -1,5 +1,5 @@
-"""Every way the sync client reaches the API, over real HTTP on 127.0.0.1: its own httpcore pool
-direct, its pool through a proxy from the environment, and an ``http_client`` passed in. The pool puts
+"""Every way the sync client reaches the API, over real HTTP on 127.0.0.1: its own connections
+direct, an httpcore pool through a proxy from the environment, and an ``http_client`` passed in. The pool puts
 byte for byte the same requests on the wire as an httpx client (built once, sent again), decodes gzip,
 verifies TLS with the shared context, maps timeouts and refused connections, and closes a stream left
 early."""
@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import queue
 import ssl
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -25,7 +21,7 @@ from skytells._transport._httpx import shared_ssl_context
 from skytells._transport._sync import SyncTransport
 from skytells._transport._sync_passed import SyncPassedClient
 from skytells._transport._sync_pool import SyncPool
-from tests.client.bare_server import Handler, http_server, read_request, response
+from tests.client.bare_server import answering, read_request, response, threaded_server
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
@@ -35,38 +31,6 @@ def no_proxies_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
-
-
-@contextmanager
-def threaded_server(handler: Handler, tls: ssl.SSLContext | None = None) -> Iterator[str]:
-    """The bare server on its own event loop in a thread (the sync client blocks this one)."""
-    origins: queue.Queue[str] = queue.Queue()
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-
-    async def serve() -> None:
-        async with http_server(handler, tls) as origin:
-            origins.put(origin)
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    try:
-        yield origins.get(timeout=10)
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
-
-
-def answering(body: bytes, *extra: str) -> Handler:
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while await read_request(reader) is not None:
-            writer.write(response(body, *extra))
-            await writer.drain()
-        writer.close()
-
-    return handler
 
 
 @pytest.mark.parametrize("path", ["pool", "proxy", "http_client"])

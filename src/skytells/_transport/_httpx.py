@@ -33,11 +33,14 @@ def http_limits(config: Config, default_max: int, default_keepalive: int) -> htt
 
 
 def failure_of(exc: Exception, timeout: float | None) -> Failure:
-    """A ``"timeout"`` for httpx's and httpcore's timeouts, else ``"network"``."""
+    """A ``"timeout"`` for httpx's and httpcore's timeouts and the sync connections' (a
+    ``TimeoutError``), else ``"network"``."""
     # httpcore is not imported here (``import skytells`` does not load it): an error of its own means
-    # the async pools loaded it already
+    # a pool loaded it already
     core = sys.modules.get("httpcore")
-    timeouts = (httpx.TimeoutException,) if core is None else (httpx.TimeoutException, core.TimeoutException)
+    timeouts: tuple[type[Exception], ...] = (httpx.TimeoutException, TimeoutError)
+    if core is not None:
+        timeouts += (core.TimeoutException,)
     kind = "timeout" if isinstance(exc, timeouts) else "network"
     return Failure(kind, str(exc) or type(exc).__name__, timeout)
 

@@ -1,5 +1,5 @@
-"""The sync client's transport: its own :class:`SyncPool` (httpcore pools), or the ``http_client`` you
-pass, behind ``send`` and ``stream``.
+"""The sync client's transport: its own :class:`SyncPool` (keep-alive HTTP/1.1 connections), or the
+``http_client`` you pass, behind ``send`` and ``stream``.
 
 >>> transport = SyncTransport(config)
 >>> transport.send(Request("GET", "/models"))
@@ -36,11 +36,10 @@ class SyncTransport:
         #: what a request that got no (whole) response raises
         self._errors: tuple[type[Exception], ...]
         if http_client is None:
-            # httpcore loads with the first client, not with ``import skytells``
-            from ._httpcore import CORE_ERRORS
-            from ._sync_pool import SyncPool
+            from ._sync_pool import SyncPool  # loaded with the first client, not with ``import skytells``
 
-            self.pool, self._errors = SyncPool(config), (httpx.TransportError, *CORE_ERRORS)
+            pool = SyncPool(config)
+            self.pool, self._errors = pool, (httpx.TransportError, *pool.errors)
         else:
             self.pool, self._errors = SyncPassedClient(http_client, config), (httpx.TransportError,)
 
