@@ -2,14 +2,16 @@
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--readme PATH] [--chart PATH]
 
-(``scripts/bench`` runs this.) Three benchmarks, each against its baseline and a reference in the same
+(``scripts/bench`` runs this.) Four benchmarks, each against its baseline and a reference in the same
 run, all on loopback, the whole in a few minutes:
 
 - ``live_progress.py``: ``run(on_progress=cb)``'s return after the prediction ended, live events vs
   the documented polling, and a raw httpx stream reader;
 - ``render_burst.py``: 1,000 concurrent ``run("flux-pro")`` with the emulator's default rendering,
   vs ``--shared-outputs`` and a bare asyncio client;
-- ``import_time.py``: ``import skytells`` vs ``import httpx`` in an install of the SDK alone.
+- ``import_time.py``: ``import skytells`` vs ``import httpx`` in an install of the SDK alone;
+- ``sdk_overhead.py``: the sync client's CPU per ``predictions.get``, vs the published 1.0.0 package
+  and a raw ``httpx.Client``.
 
 The README's section between the ``figures`` markers is replaced with the date, the machine's load
 and each ratio, and the chart (PNG, matplotlib) is redrawn. ``--quick`` runs each at its smallest
@@ -34,11 +36,13 @@ FULL = {
     "live_progress": ["--runs", "3"],
     "render_burst": ["--rounds", "3"],
     "import_time": ["--runs", "31"],
+    "sdk_overhead": ["--calls", "3000", "--rounds", "5"],
 }
 QUICK = {
     "live_progress": ["--runs", "1", "--models", "truefusion-edge,truefusion", "--speed", "50"],
     "render_burst": ["--n", "4", "--rounds", "1"],
     "import_time": ["--runs", "1", "--here"],
+    "sdk_overhead": ["--calls", "5", "--rounds", "1", "--skip-published"],
 }
 
 
@@ -83,6 +87,16 @@ def rows(figures: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str, s
             f"{ours / medians['ours, --shared-outputs']:.2f}x shared outputs",
         )
     )
+    shared = medians["ours, --shared-outputs"]
+    out.append(
+        (
+            f"the same {burst['n']:,} runs with `--shared-outputs`",
+            f"{shared:.2f} s",
+            "",
+            "1.00 s the model's latency",
+            f"{shared:.2f}x the latency",
+        )
+    )
     imports = figures["import_time"]
     ms = imports["median_ms"]
     out.append(
@@ -92,6 +106,17 @@ def rows(figures: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str, s
             "",
             f"{ms['httpx']:.1f} ms `import httpx`",
             f"{imports['ratio']:.2f}x httpx (fastest runs {imports['fastest_ratio']:.2f}x)",
+        )
+    )
+    cpu = figures["sdk_overhead"]["cpu_us_median"]
+    published = cpu.get("published 1.0.0")
+    out.append(
+        (
+            "sync `predictions.get` in a loop: client CPU per call",
+            f"{cpu['ours']:.0f} µs",
+            "not run" if published is None else f"{published:.0f} µs published 1.0.0",
+            f"{cpu['raw httpx.Client']:.0f} µs raw `httpx.Client`",
+            "" if published is None else f"{cpu['ours'] / published:.2f}x published",
         )
     )
     return out
@@ -123,7 +148,7 @@ def draw(figures: dict[str, dict[str, Any]], chart: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    fig, axes = plt.subplots(1, 4, figsize=(17, 4))
     model, paths = next(iter(figures["live_progress"]["models"].items()))
     for item in figures["live_progress"]["models"].items():
         if item[1]["polling"]["median_s"] > paths["polling"]["median_s"]:
@@ -140,7 +165,12 @@ def draw(figures: dict[str, dict[str, Any]], chart: Path) -> None:
     ms = figures["import_time"]["median_ms"]
     axes[2].bar(["import skytells", "import httpx"], [ms["skytells"], ms["httpx"]], color=["#2a7", "#888"])
     axes[2].set_title(f"import time (ms), ratio {figures['import_time']['ratio']:.2f}x")
-    for axis, unit in zip(axes, ("%.0f ms", "%.2f s", "%.0f ms"), strict=True):
+    cpu = figures["sdk_overhead"]["cpu_us_median"]
+    clients = [name for name in ("ours", "published 1.0.0", "raw httpx.Client") if name in cpu]
+    colors = {"ours": "#2a7", "published 1.0.0": "#c55", "raw httpx.Client": "#888"}
+    axes[3].bar(clients, [cpu[name] for name in clients], color=[colors[name] for name in clients])
+    axes[3].set_title("sync predictions.get: client CPU per call (µs)")
+    for axis, unit in zip(axes, ("%.0f ms", "%.2f s", "%.0f ms", "%.0f µs"), strict=True):
         axis.tick_params(axis="x", labelsize=8)
         axis.bar_label(axis.containers[0], fmt=unit, fontsize=8)
     fig.tight_layout()
