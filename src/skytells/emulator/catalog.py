@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from skytells.emulator.input_formats import INPUT_FORMATS, URI_RULE
+from skytells.emulator.input_memo import InputMemo
 
 __all__ = [
     "Catalog",
@@ -102,6 +103,7 @@ class CatalogModel:
         self.options: dict[str, Any] = private
         self._data = data
         self._validator: Any = None
+        self._memo = InputMemo(self.input_schema)
 
     def __repr__(self) -> str:
         return f"CatalogModel({self.slug!r}, type={self.type!r})"
@@ -267,10 +269,18 @@ class Catalog:
         cleaned = {k: copy.deepcopy(v) for k, v in inputs.items() if v is not None or k in required}
         if model._validator is None:
             model._validator = _DefaultingValidator(schema, format_checker=INPUT_FORMATS)
-        validator = model._validator
-        errors = sorted(validator.iter_errors(cleaned), key=_error_rank)
+        key = model._memo.key(cleaned)
+        known = model._memo.recall(key, cleaned)
+        if isinstance(known, InputError):
+            raise InputError(known.field, str(known))
+        if isinstance(known, dict):
+            return known  # an input like this one was checked before (with other free text)
+        errors = sorted(model._validator.iter_errors(cleaned), key=_error_rank)
         if errors:
-            raise _input_error(errors[0])
+            error = _input_error(errors[0])
+            model._memo.remember(key, error)
+            raise error
+        model._memo.remember(key, cleaned)
         return cleaned
 
 
@@ -291,6 +301,10 @@ def _checked_entry(index: int, entry: Any) -> Mapping[str, Any]:
         except Exception as exc:
             raise ValueError(f"{where}: invalid input_schema: {getattr(exc, 'message', exc)}") from None
     return entry
+
+
+#: inputs that change what an output shows but never its shape (format, size, duration)
+PER_PREDICTION_INPUTS = ("prompt", "lyrics", "text", "seed")
 
 
 def image_size(model: CatalogModel, inputs: Mapping[str, Any]) -> tuple[int, int]:

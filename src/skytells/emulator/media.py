@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .catalog import CatalogModel, aspect_dims, image_size, requested_seconds
+from .catalog import PER_PREDICTION_INPUTS, CatalogModel, aspect_dims, image_size, requested_seconds
 from .input_media import InputPicture, audio_seconds, input_picture
 from .padding import PADDED_FORMATS, TooLarge, min_overhead, pad
 
@@ -76,7 +76,7 @@ VIDEO_LONG_SIDE = 1280
 MAX_VIDEO_SIDE = 1920
 #: What shared (``unique=False``) files show in place of the prompt.
 QUICK_PROMPT = "(shared output: prompt and seed not drawn)"
-_UNIQUE_KEYS = ("prompt", "lyrics", "text", "seed")
+_UNIQUE_KEYS = PER_PREDICTION_INPUTS
 _TEXT_LOCK = threading.Lock()  # FreeType faces are shared between render threads
 
 

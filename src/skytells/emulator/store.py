@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 def utc_now() -> str:
     """The current time as the API writes ``created_at``/``updated_at``: ISO 8601, microseconds, ``Z``
     (sorts as text)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def utc_offset_now() -> str:

@@ -27,8 +27,19 @@ DEFAULT_POLL_INTERVAL_MS = 5_000
 _T = TypeVar("_T")
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    """The names of a dataclass's fields (looked up once per class)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
+
+
 def _from_mapping(cls: type[_T], data: Mapping[str, Any], aliases: Mapping[str, str] | None = None) -> _T:
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         key = (aliases or {}).get(key, key)

@@ -16,12 +16,13 @@ prediction completes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from skytells.emulator.catalog import CatalogModel
+from skytells.emulator.catalog import PER_PREDICTION_INPUTS, CatalogModel
 from skytells.emulator.store import Store
 
 
@@ -54,6 +55,32 @@ def plan_outputs(
         for f in media.plan(model, inputs, unique=unique)
     ]
     return files, None
+
+
+def size_outputs(model: CatalogModel, inputs: dict[str, Any], unique: bool) -> None:
+    """Size the shapes of a new prediction's outputs ahead of its completion (in the thread pool), so
+    that :func:`plan_outputs` renders nothing when it completes. Best effort: a failure here shows
+    again, and is reported, when the prediction completes."""
+    from skytells.emulator import media
+
+    with contextlib.suppress(Exception):
+        if not model.produces_text and not media.uses_inputs(model, inputs):
+            media.plan(model, inputs, unique=unique)
+
+
+def shape_key(model: CatalogModel, inputs: dict[str, Any], unique: bool) -> tuple[Any, ...]:
+    """What decides the shapes of a prediction's outputs, loosely (long or nested values by type):
+    predictions with equal keys need sizing once."""
+    shape = sorted(
+        (name, value if isinstance(value, bool | int | float) or value is None else _short(value))
+        for name, value in inputs.items()
+        if name not in PER_PREDICTION_INPUTS
+    )
+    return (model.slug, unique, *shape)
+
+
+def _short(value: Any) -> str:
+    return value[:64] if isinstance(value, str) else type(value).__name__
 
 
 def plan_is_cheap(model: CatalogModel, inputs: dict[str, Any], unique: bool) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 from skytells.emulator.accounts import Account, Accounts
 from skytells.emulator.catalog import Catalog, CatalogModel
 from skytells.emulator.errors import ApiError
-from skytells.emulator.files.storage import plan_is_cheap, plan_outputs, write_output
+from skytells.emulator.files.storage import plan_is_cheap, plan_outputs, shape_key, size_outputs, write_output
 from skytells.emulator.predictions.events import Event, PredictionEvents
 from skytells.emulator.predictions.outcomes import OutcomeRules
 from skytells.emulator.predictions.presentation import present
@@ -36,6 +36,8 @@ from skytells.emulator.store import TERMINAL_STATUSES, Store, StoredPrediction, 
 from skytells.emulator.webhooks.dispatcher import WebhookDispatcher
 
 PROGRESS_STEPS = 5
+#: distinct output shapes remembered as sized ahead (all are forgotten when this many are)
+SIZED_SHAPES = 4096
 _MESSAGES = {
     "pending": "Prediction is queued.",
     "starting": "Prediction is starting (the model is booting).",
@@ -62,7 +64,7 @@ class NewPrediction:
 class Run:
     """An in-flight prediction: its record, one timer, waiters and its event log."""
 
-    __slots__ = ("account", "done", "events", "handle", "model", "stored", "tick")
+    __slots__ = ("account", "done", "due", "events", "handle", "model", "stored", "tick")
 
     def __init__(self, stored: StoredPrediction, model: CatalogModel, account: Account) -> None:
         self.stored = stored
@@ -70,6 +72,8 @@ class Run:
         self.account = account
         self.handle: asyncio.TimerHandle | None = None
         self.tick: Callable[[], None] | None = None
+        #: the event-loop time the current step is due at (the next one is due its duration later)
+        self.due: float | None = None
         self.done: asyncio.Event | None = None
         self.events = PredictionEvents(stored.plan.setdefault("events", []))
 
@@ -101,6 +105,7 @@ class Engine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._writing: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        self._sized: set[tuple[Any, ...]] = set()  # output shapes sized, or being sized, ahead
 
     # ---- start / stop ----------------------------------------------------------------------
 
@@ -201,7 +206,22 @@ class Engine:
             self._spawn(self._finish_instantly(run))
         elif outcome != "pending":
             self._schedule(run, latency.queue_s, lambda: self._enter_starting(run))
+            self._size_ahead(new.model, new.inputs)
         return stored
+
+    def _size_ahead(self, model: CatalogModel, inputs: dict[str, Any]) -> None:
+        """Size a new shape's outputs in the thread pool now, while the prediction runs: at completion
+        its outputs are then planned on the event loop at once (rendering a shape's worst cases takes
+        long enough to hold up every prediction of that shape completing meanwhile)."""
+        if model.produces_text or self._executor is None:
+            return
+        key = shape_key(model, inputs, not self.shared_outputs)
+        if key in self._sized:
+            return
+        if len(self._sized) >= SIZED_SHAPES:  # many distinct shapes: start again
+            self._sized.clear()
+        self._sized.add(key)
+        self._executor.submit(size_outputs, model, inputs, not self.shared_outputs)
 
     def settles_in_create(self, prediction_id: str) -> bool:
         """Whether a create answers this prediction finished: a fast model on its normal course (a
@@ -242,7 +262,8 @@ class Engine:
             if run.handle is not None and run.tick is not None:
                 remaining = max(0.0, run.handle.when() - now) * old / speed
                 run.handle.cancel()
-                run.handle = self.loop.call_later(remaining, run.tick)
+                run.due = now + remaining
+                run.handle = self.loop.call_at(run.due, run.tick)
 
     def release_waiters(self) -> None:
         """Answer every held ``await`` create and end every SSE stream now (before a shutdown)."""
@@ -278,8 +299,12 @@ class Engine:
     # ---- lifecycle steps -------------------------------------------------------------------
 
     def _schedule(self, run: Run, seconds_at_speed_1: float, step: Callable[[], None]) -> None:
+        """Run `step` when the current step's duration has passed, counted from when the step before
+        was due, not from when it ran: a busy event loop delays a step, never the whole lifecycle."""
         run.tick = step
-        run.handle = self.loop.call_later(max(0.0, seconds_at_speed_1 / self.speed), step)
+        start = self.loop.time() if run.due is None else run.due
+        run.due = start + max(0.0, seconds_at_speed_1 / self.speed)
+        run.handle = self.loop.call_at(run.due, step)
 
     def _enter_starting(self, run: Run) -> None:
         plan = run.stored.plan
