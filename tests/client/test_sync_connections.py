@@ -225,3 +225,23 @@ def test_a_closed_pool_and_an_unknown_scheme_are_refused():
     pool.close()
     with pytest.raises(ExchangeFailed, match="closed"):
         pool.open(get("http://127.0.0.1:9"))
+
+
+def test_an_answer_without_a_body_is_not_taken_for_one_cut_short():
+    """A HEAD answer, a 204 or a 304 has no body, whatever its Content-Length says."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while head := await read_request(reader):
+            status = "200 OK" if head.startswith(b"HEAD") else "304 Not Modified"
+            writer.write(f"HTTP/1.1 {status}\r\nContent-Length: 100\r\n\r\n".encode())
+            await writer.drain()
+
+    handler, accepted = counting(handler)
+    with threaded_server(handler) as origin:
+        pool = bare()
+        bodies = []
+        for method in ("HEAD", "GET", "HEAD"):
+            answer = pool.open(get(origin)._replace(method=method))
+            bodies.append(b"".join(answer.chunks()))
+        pool.close()
+    assert bodies == [b"", b"", b""] and len(accepted) == 1

@@ -106,7 +106,7 @@ class Connections:
         except BaseException:
             self.release(outgoing.origin, connection, reusable=False)
             raise
-        return Answer(self, outgoing.origin, connection, response)
+        return Answer(self, outgoing, connection, response)
 
     def close(self) -> None:
         """Close every idle connection, and shut busy ones down: a thread reading one gets an error and
@@ -221,16 +221,18 @@ class Answer:
     def __init__(
         self,
         pool: Connections,
-        origin: Origin,
+        outgoing: Outgoing,
         connection: http.client.HTTPConnection,
         response: http.client.HTTPResponse,
     ) -> None:
         self._owner = pool
-        self._origin = origin
+        self._origin = outgoing.origin
         self._connection: http.client.HTTPConnection | None = connection
         self._response = response
         self.status = response.status
         self.headers: list[tuple[str, str]] = response.getheaders()
+        #: an answer that has no body whatever its Content-Length says
+        self._bodiless = outgoing.method == "HEAD" or self.status in (204, 304) or self.status < 200
 
     def read(self) -> bytes:
         """The whole body."""
@@ -245,6 +247,10 @@ class Answer:
     def chunks(self) -> Iterator[bytes]:
         """The body as it arrives; a body cut short raises :class:`ExchangeFailed`."""
         response = self._response
+        if self._bodiless:
+            response.close()  # its file only: the connection stays open for the next request
+            self._finish(reusable=True)
+            return
         expected = None if response.chunked else _content_length(self.headers)
         received = 0
         try:
