@@ -202,6 +202,7 @@ class Connections:
         return True
 
     def release(self, origin: Origin, connection: http.client.HTTPConnection, *, reusable: bool) -> None:
+        """Give a busy connection back: idle if `reusable` and the keep-alive limit allows, else closed."""
         with self._lock:
             if connection not in self._open:  # closed with the pool meanwhile
                 _shut(connection)
