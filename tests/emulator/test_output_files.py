@@ -18,6 +18,7 @@ from PIL import Image
 from skytells.emulator import EmulatorServer, media, padding
 from skytells.emulator.catalog import Catalog
 from tests.emulator.emulator_support import create, fast_config, wait_terminal
+from tests.waiting import wait_until
 
 CATALOG = Catalog.load()
 
@@ -178,3 +179,19 @@ def test_a_file_too_large_for_its_size_is_refused() -> None:
         padding.pad(b"\xff\xd8" + bytes(100), "jpeg", 50)
     with pytest.raises(padding.TooLarge):
         padding.pad(bytes(44), "wav", 45)
+
+
+def test_a_new_shape_is_sized_while_its_prediction_runs(emulator: EmulatorServer, http: httpx.Client) -> None:
+    """Its completion then plans the outputs on the spot, instead of rendering the shape's worst cases
+    while every prediction of that shape completing meanwhile waits."""
+    emulator.admin("POST", "/outcomes", {"model": "flux-pro", "outcome": "pending"})  # it never completes
+    raw = {"prompt": "ahead", "width": 264, "height": 776, "output_format": "png", "num_outputs": 3}
+    catalog = Catalog.load()
+    model = catalog.get("flux-pro")
+    assert model is not None
+    inputs = catalog.validate(model, raw)
+
+    created = http.post("/predictions", json={"model": "flux-pro", "input": raw}).json()
+
+    wait_until(lambda: media.sizes_known(model, inputs, unique=True), "the shape sized ahead")
+    assert http.get(f"/predictions/{created['id']}").json()["status"] == "pending"

@@ -204,15 +204,16 @@ class Engine:
         self.runs[prediction_id] = run
         if outcome == "instant":
             self._spawn(self._finish_instantly(run))
-        elif outcome != "pending":
+            return stored
+        if outcome != "pending":
             self._schedule(run, latency.queue_s, lambda: self._enter_starting(run))
-            self._size_ahead(new.model, new.inputs)
+        self._size_ahead(new.model, new.inputs)
         return stored
 
     def _size_ahead(self, model: CatalogModel, inputs: dict[str, Any]) -> None:
-        """Size a new shape's outputs in the thread pool now, while the prediction runs: at completion
-        its outputs are then planned on the event loop at once (rendering a shape's worst cases takes
-        long enough to hold up every prediction of that shape completing meanwhile)."""
+        """Size a new shape's outputs in the thread pool now, while the prediction runs (or is held): at
+        completion its outputs are then planned on the event loop at once (rendering a shape's worst
+        cases takes long enough to hold up every prediction of that shape completing meanwhile)."""
         if model.produces_text or self._executor is None:
             return
         key = shape_key(model, inputs, not self.shared_outputs)
