@@ -118,15 +118,15 @@ def main() -> int:
         clients["raw httpx.AsyncClient"] = (sys.executable, "raw-httpx-async")
         clients["ours (async)"] = (sys.executable, "sdk-async")
         best: dict[str, float] = {name: 0.0 for name in clients}
-        cpu: dict[str, float] = {name: float("inf") for name in clients}
         cpu_rounds: dict[str, list[float]] = {name: [] for name in clients}
         for round_no in range(1, args.rounds + 1):
             order = list(clients.items())
             for name, (python, kind) in order if round_no % 2 else order[::-1]:
                 rate, us = measure(python, kind, emu.base_url, pid, args.calls)
-                best[name], cpu[name] = max(best[name], rate), min(cpu[name], us)
+                best[name] = max(best[name], rate)
                 cpu_rounds[name].append(us)
                 print(f"round {round_no}: {name:<22} {rate:8.0f} calls/s {us:8.0f} us CPU/call", flush=True)
+    cpu = {name: min(values) for name, values in cpu_rounds.items()}  # each client's best round
     print(f"\npredictions.get, {args.calls} sequential calls, best of {args.rounds} rounds")
     print(f"{'client':<22} {'calls/s':>9} {'x raw httpx':>12} {'CPU us/call':>12} {'x raw (CPU)':>12}")
     for name, rate in best.items():

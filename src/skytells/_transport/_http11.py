@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import select
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
+
+from ._readable import is_socket_readable
 
 __all__ = ["Answer", "Connections", "ExchangeFailed", "ExchangeTimedOut", "Outgoing"]
 
@@ -183,7 +184,8 @@ class Connections:
         while idle:
             connection, since = idle.pop()
             self._idle_count -= 1
-            if (self._expiry is None or now - since < self._expiry) and not _readable(connection):
+            fresh = self._expiry is None or now - since < self._expiry
+            if fresh and not is_socket_readable(connection.sock):
                 return connection
             self._open.discard(connection)
             _shut(connection)
@@ -252,7 +254,7 @@ class Answer:
             response.close()  # its file only: the connection stays open for the next request
             self._finish(reusable=True)
             return
-        expected = None if response.chunked else _content_length(self.headers)
+        expected = None if response.chunked else _content_length(response)
         received = 0
         try:
             while chunk := response.read1(CHUNK):
@@ -293,27 +295,12 @@ def exchange_error(exc: BaseException) -> ExchangeFailed:
     return ExchangeTimedOut(message) if isinstance(exc, TimeoutError) else ExchangeFailed(message)
 
 
-def _content_length(headers: list[tuple[str, str]]) -> int | None:
-    for name, value in headers:
-        if name.lower() == "content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
-
-
-def _readable(connection: http.client.HTTPConnection) -> bool:
-    """Whether an idle connection's socket has something to read: the server closed it, or it is
-    gone."""
-    sock = connection.sock
-    if sock is None or sock.fileno() < 0:
-        return True
-    if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(sock, select.POLLIN)
-        return bool(poller.poll(0))
-    return bool(select.select([sock], [], [], 0)[0])
+def _content_length(response: http.client.HTTPResponse) -> int | None:
+    """The length the answer announced, if any (None for a missing or malformed one)."""
+    try:
+        return int(response.headers.get("Content-Length", ""))  # the first, as http.client frames by
+    except ValueError:
+        return None
 
 
 def _wake(connection: http.client.HTTPConnection) -> None:
